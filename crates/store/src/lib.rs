@@ -1,0 +1,90 @@
+//! The local SQLite store. One file per data directory, opened in WAL mode
+//! with foreign keys on; migrations are compiled in and applied one
+//! transaction each. Background writers (sync, webhooks) and UI reads use
+//! separate connections so a long sync never blocks a screen.
+
+mod activity;
+mod ats;
+mod error;
+mod migrate;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use activity::NewActivity;
+pub use error::StoreError;
+pub use migrate::{SCHEMA_VERSION, migrations};
+pub use workspace::{NewConnection, SANDBOX_WORKSPACE_ID};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "reqlink.sqlite3";
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) `reqlink.sqlite3` in `data_dir` and brings
+    /// its schema up to date. Refuses a database written by a newer app.
+    pub fn open_in_dir(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        Self::open(&data_dir.join(DB_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut writer = open_connection(path)?;
+        migrate::apply(&mut writer)?;
+        let reader = open_connection(path)?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite itself consistent
+        // (the transaction is rolled back on drop), so the poison is moot.
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // NORMAL is durable across application crashes in WAL mode; only a power
+    // loss can drop the last transactions.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+/// Current time as RFC 3339 UTC with milliseconds, the format every
+/// timestamp in the store uses (it sorts lexicographically).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&format).expect("formatting a UTC timestamp")
+}
