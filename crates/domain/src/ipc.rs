@@ -147,6 +147,12 @@ pub struct JobPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JobStagesRequest {
+    pub connection_id: String,
+    pub job_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct StageRow {
     pub id: String,
     pub job_id: String,

@@ -5,6 +5,8 @@
 //! ATS ids travel as strings: Greenhouse ids exceed 2^53 in practice and
 //! JavaScript numbers would silently lose precision.
 
+pub mod bindings;
+mod commands;
 mod error;
 mod ipc;
 mod records;

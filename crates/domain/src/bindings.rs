@@ -1,0 +1,123 @@
+//! Generates `ui/src/bindings.ts`: every IPC type plus the `Commands`
+//! interface, from the Rust declarations.
+
+use ts_rs::{Config, TS};
+
+use crate::*;
+
+/// Where the committed bindings live, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
+
+macro_rules! declarations {
+    ($cfg:expr, $($ty:ty),* $(,)?) => {
+        vec![$(<$ty as TS>::decl($cfg)),*]
+    };
+}
+
+macro_rules! command_signatures {
+    ($( $name:ident ( $( $arg:ident : $argty:ty )? ) -> $ret:ty ; )*) => {
+        |cfg: &Config| -> Vec<(&'static str, String)> {
+            vec![$(
+                (
+                    stringify!($name),
+                    format!(
+                        "{}({}): Promise<{}>;",
+                        stringify!($name),
+                        { let args: [String; 0 $( + { let _ = stringify!($arg); 1 } )?] = [$( format!("{}: {}", stringify!($arg), <$argty as TS>::name(cfg)) )?]; args.join("") },
+                        <$ret as TS>::name(cfg),
+                    ),
+                )
+            ),*]
+        }
+    };
+}
+
+/// The full text of the bindings file.
+pub fn typescript() -> String {
+    let cfg = &Config::new();
+    let decls = declarations!(
+        cfg,
+        ErrorCode,
+        ApiError,
+        WorkspaceKind,
+        WorkspaceInfo,
+        SyncState,
+        SyncStatus,
+        AppStatus,
+        Provider,
+        ConnectionState,
+        EntityCounts,
+        ConnectionView,
+        SortDir,
+        JobSort,
+        JobQuery,
+        JobRow,
+        JobPage,
+        JobStagesRequest,
+        StageRow,
+        CandidateSort,
+        CandidateQuery,
+        CandidateRow,
+        CandidatePage,
+        AgentView,
+        WebhookView,
+        ActivityLevel,
+        ActivityEntry,
+        ActivityQuery,
+        SyncSummary,
+        AppEvent,
+    );
+    let commands = with_commands!(command_signatures)(cfg);
+
+    let mut out = String::from(
+        "// Generated from crates/domain by `cargo run -p reqlink-domain --bin gen-bindings`.\n\
+         // Do not edit: change the Rust types and regenerate.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(decl.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Every desktop command; the Tauri backend and the test mock both implement it. */\n");
+    out.push_str("export interface Commands {\n");
+    for (_, signature) in &commands {
+        out.push_str("  ");
+        out.push_str(signature);
+        out.push('\n');
+    }
+    out.push_str("}\n\n");
+    out.push_str("export const COMMAND_NAMES = [\n");
+    for (name, _) in &commands {
+        out.push_str(&format!("  \"{name}\",\n"));
+    }
+    out.push_str("] as const;\n\n");
+    out.push_str("/** The window event channel carrying `AppEvent`s. */\n");
+    out.push_str("export const EVENT_CHANNEL = \"reqlink://event\";\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_bindings_match_the_rust_types() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let path = root.join(BINDINGS_PATH);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == typescript(),
+            "{} is out of date with the Rust IPC types; run `cargo run -p reqlink-domain --bin gen-bindings` and commit the result",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn every_command_appears_once() {
+        let text = typescript();
+        for name in ["app_status", "list_jobs", "list_candidates", "sync_now"] {
+            assert_eq!(text.matches(&format!("  {name}(")).count(), 1, "{name}");
+        }
+        assert!(text.contains("list_jobs(req: JobQuery): Promise<JobPage>;"));
+    }
+}

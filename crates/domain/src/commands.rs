@@ -1,0 +1,22 @@
+//! The desktop command list, declared once. Hosts expand it with their own
+//! callback macro (the Tauri shell turns each entry into a command adapter);
+//! `bindings::typescript` turns it into the UI's `Commands` interface. Adding
+//! a command here is the only registration there is.
+
+/// Calls `$callback! { name(req: Request) -> Response; ... }` with every
+/// command. A command takes at most one argument, always named `req`.
+#[macro_export]
+macro_rules! with_commands {
+    ($callback:ident) => {
+        $callback! {
+            app_status() -> $crate::AppStatus;
+            list_connections() -> Vec<$crate::ConnectionView>;
+            sync_now() -> ();
+            list_jobs(req: $crate::JobQuery) -> $crate::JobPage;
+            job_stages(req: $crate::JobStagesRequest) -> Vec<$crate::StageRow>;
+            list_candidates(req: $crate::CandidateQuery) -> $crate::CandidatePage;
+            list_agents() -> Vec<$crate::AgentView>;
+            list_activity(req: $crate::ActivityQuery) -> Vec<$crate::ActivityEntry>;
+        }
+    };
+}

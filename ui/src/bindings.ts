@@ -1,0 +1,151 @@
+// Generated from crates/domain by `cargo run -p reqlink-domain --bin gen-bindings`.
+// Do not edit: change the Rust types and regenerate.
+
+export type ErrorCode = "invalid_input" | "not_found" | "unauthorized" | "forbidden" | "rate_limited" | "network" | "upstream" | "malformed_response" | "storage" | "database_too_new" | "sync_in_progress" | "cancelled" | "internal";
+
+export type ApiError = { code: ErrorCode, message: string, };
+
+export type WorkspaceKind = "sandbox" | "real";
+
+export type WorkspaceInfo = { id: string, name: string, kind: WorkspaceKind, };
+
+export type SyncState = "idle" | "running" | "failed";
+
+export type SyncStatus = { state: SyncState, 
+/**
+ * What the running sync is fetching ("jobs", "candidates", ...).
+ */
+phase: string | null, 
+/**
+ * Records stored so far by the running sync.
+ */
+done: number, 
+/**
+ * Records expected, when the ATS tells us (Greenhouse's `rel="last"`).
+ */
+total: number | null, last_finished_at: string | null, last_error: ApiError | null, };
+
+export type AppStatus = { workspace: WorkspaceInfo, sync: SyncStatus, 
+/**
+ * Whether the last call to a remote (or sandbox) server succeeded.
+ */
+online: boolean, data_dir: string, version: string, };
+
+export type Provider = "greenhouse" | "lever" | "workday" | "interview_platform";
+
+export type ConnectionState = "connected" | "not_connected" | "needs_reconnect" | "error";
+
+export type EntityCounts = { jobs: number, stages: number, users: number, candidates: number, applications: number, };
+
+export type ConnectionView = { id: string, provider: Provider, label: string, 
+/**
+ * How this connection authenticates, for the Integrations card
+ * ("Harvest API key", "OAuth 2.0", ...).
+ */
+auth_style: string, state: ConnectionState, 
+/**
+ * Why the state is what it is, and what to do about it.
+ */
+detail: string | null, base_url: string, sandbox: boolean, last_sync_at: string | null, counts: EntityCounts, };
+
+export type SortDir = "asc" | "desc";
+
+export type JobSort = "name" | "updated_at" | "opened_at" | "applications";
+
+export type JobQuery = { 
+/**
+ * Matches name, requisition id, department or office.
+ */
+search: string | null, 
+/**
+ * `open`, `closed` or `draft`.
+ */
+status: string | null, sort: JobSort | null, dir: SortDir | null, offset: number, 
+/**
+ * 1-500; 0 means the default (100).
+ */
+limit: number, };
+
+export type JobRow = { id: string, connection_id: string, name: string, requisition_id: string | null, status: string, departments: Array<string>, offices: Array<string>, opened_at: string | null, updated_at: string | null, stage_count: number, application_count: number, };
+
+export type JobPage = { items: Array<JobRow>, total: number, };
+
+export type JobStagesRequest = { connection_id: string, job_id: string, };
+
+export type StageRow = { id: string, job_id: string, name: string, priority: number, active: boolean, };
+
+export type CandidateSort = "name" | "updated_at";
+
+export type CandidateQuery = { 
+/**
+ * Matches name, email, company or title.
+ */
+search: string | null, job_id: string | null, 
+/**
+ * Application status: `active`, `rejected`, `hired`.
+ */
+status: string | null, sort: CandidateSort | null, dir: SortDir | null, offset: number, 
+/**
+ * 1-500; 0 means the default (100).
+ */
+limit: number, };
+
+export type CandidateRow = { id: string, connection_id: string, name: string, email: string | null, company: string | null, title: string | null, 
+/**
+ * The most recent application's job, stage and status.
+ */
+job_name: string | null, stage_name: string | null, status: string | null, application_count: number, updated_at: string | null, };
+
+export type CandidatePage = { items: Array<CandidateRow>, total: number, };
+
+export type AgentView = { posting_id: string, title: string, archived: boolean, 
+/**
+ * Subscriptions on the platform for this posting.
+ */
+webhooks: Array<WebhookView>, };
+
+export type WebhookView = { webhook_id: string, posting_id: string, event_type: string, url: string, http_method: string, is_active: boolean, };
+
+export type ActivityLevel = "info" | "warn" | "error";
+
+export type ActivityEntry = { id: string, at: string, level: ActivityLevel, 
+/**
+ * Stable kind, e.g. `sync_started`, `sync_finished`, `sync_failed`.
+ */
+kind: string, message: string, };
+
+export type ActivityQuery = { 
+/**
+ * Newest first; 0 means the default (200).
+ */
+limit: number, };
+
+export type SyncSummary = { connection_id: string, counts: EntityCounts, requests: number, elapsed_ms: number, finished_at: string, };
+
+export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, };
+
+/** Every desktop command; the Tauri backend and the test mock both implement it. */
+export interface Commands {
+  app_status(): Promise<AppStatus>;
+  list_connections(): Promise<Array<ConnectionView>>;
+  sync_now(): Promise<null>;
+  list_jobs(req: JobQuery): Promise<JobPage>;
+  job_stages(req: JobStagesRequest): Promise<Array<StageRow>>;
+  list_candidates(req: CandidateQuery): Promise<CandidatePage>;
+  list_agents(): Promise<Array<AgentView>>;
+  list_activity(req: ActivityQuery): Promise<Array<ActivityEntry>>;
+}
+
+export const COMMAND_NAMES = [
+  "app_status",
+  "list_connections",
+  "sync_now",
+  "list_jobs",
+  "job_stages",
+  "list_candidates",
+  "list_agents",
+  "list_activity",
+] as const;
+
+/** The window event channel carrying `AppEvent`s. */
+export const EVENT_CHANNEL = "reqlink://event";
