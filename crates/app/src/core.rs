@@ -1,0 +1,382 @@
+//! The command handlers. Each public async method is one entry of
+//! `reqlink_domain::with_commands!`, with the same name and types.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use reqlink_domain::{
+    ActivityEntry, ActivityLevel, ActivityQuery, AgentView, ApiError, AppEvent, AppStatus,
+    CandidatePage, CandidateQuery, ConnectionState, ConnectionView, ErrorCode, JobPage, JobQuery,
+    JobStagesRequest, StageRow, SyncState, SyncStatus, WebhookView, WorkspaceInfo,
+};
+use reqlink_greenhouse::GreenhouseClient;
+use reqlink_platform::PlatformClient;
+use reqlink_sandbox::{Sandbox, SandboxConfig};
+use reqlink_store::{NewActivity, Store};
+
+use crate::events::{self, EventSink};
+use crate::sync::{SyncRun, blocking};
+use crate::workspace;
+
+pub struct CoreOptions {
+    pub data_dir: PathBuf,
+    pub sandbox: SandboxConfig,
+    /// Start a sync as soon as the workspace is open (the app does; tests
+    /// that want to drive syncs themselves do not).
+    pub sync_on_start: bool,
+    pub events: Option<EventSink>,
+}
+
+impl CoreOptions {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            sandbox: SandboxConfig::default(),
+            sync_on_start: true,
+            events: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    data_dir: PathBuf,
+    workspace: WorkspaceInfo,
+    greenhouse: Option<(String, GreenhouseClient)>,
+    platform: Option<(String, PlatformClient)>,
+    sandbox: Mutex<Option<Sandbox>>,
+    sync: Mutex<SyncStatus>,
+    online: AtomicBool,
+    events: EventSink,
+}
+
+impl Core {
+    /// Opens the store in the data directory and the workspace (the sandbox
+    /// when nothing real is configured).
+    pub async fn start(options: CoreOptions) -> Result<Core, ApiError> {
+        let data_dir = options.data_dir.clone();
+        let store = {
+            let dir = data_dir.clone();
+            blocking(move || Ok(Store::open_in_dir(&dir)?)).await?
+        };
+        let store = Arc::new(store);
+        let opened = workspace::open_sandbox(&store, options.sandbox).await?;
+        let core = Core {
+            inner: Arc::new(Inner {
+                store,
+                data_dir,
+                workspace: opened.info,
+                greenhouse: opened.greenhouse,
+                platform: opened.platform,
+                sandbox: Mutex::new(opened.sandbox),
+                sync: Mutex::new(SyncStatus {
+                    state: SyncState::Idle,
+                    phase: None,
+                    done: 0,
+                    total: None,
+                    last_finished_at: None,
+                    last_error: None,
+                }),
+                online: AtomicBool::new(true),
+                events: options.events.unwrap_or_else(events::discard),
+            }),
+        };
+        core.activity(ActivityLevel::Info, "workspace_opened", &format!(
+            "Opened the {} with emulated Greenhouse and interview platform on 127.0.0.1",
+            core.inner.workspace.name.to_lowercase()
+        ));
+        core.refresh_platform_state().await;
+        if options.sync_on_start {
+            core.spawn_sync();
+        }
+        Ok(core)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The running sandbox, for tests and the command-line tool.
+    pub fn with_sandbox<R>(&self, f: impl FnOnce(Option<&Sandbox>) -> R) -> R {
+        let guard = self.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner());
+        f(guard.as_ref())
+    }
+
+    /// Stops the emulators so their ports are freed.
+    pub async fn shutdown(&self) {
+        let sandbox = self
+            .inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(sandbox) = sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+
+    pub async fn app_status(&self) -> Result<AppStatus, ApiError> {
+        Ok(AppStatus {
+            workspace: self.inner.workspace.clone(),
+            sync: self.sync_status(),
+            online: self.inner.online.load(Ordering::Relaxed),
+            data_dir: self.inner.data_dir.display().to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    pub async fn list_connections(&self) -> Result<Vec<ConnectionView>, ApiError> {
+        let id = self.inner.workspace.id.clone();
+        self.read(move |store| Ok(store.list_connections(&id)?)).await
+    }
+
+    /// Starts a sync in the background; progress and the outcome arrive as
+    /// events. A sync already running is left alone.
+    pub async fn sync_now(&self) -> Result<(), ApiError> {
+        if self.inner.greenhouse.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "No ATS is connected. Connect one on Integrations first.",
+            ));
+        }
+        self.spawn_sync();
+        Ok(())
+    }
+
+    pub async fn list_jobs(&self, req: JobQuery) -> Result<JobPage, ApiError> {
+        self.read(move |store| Ok(store.list_jobs(&req)?)).await
+    }
+
+    pub async fn job_stages(&self, req: JobStagesRequest) -> Result<Vec<StageRow>, ApiError> {
+        self.read(move |store| Ok(store.job_stages(&req.connection_id, &req.job_id)?))
+            .await
+    }
+
+    pub async fn list_candidates(&self, req: CandidateQuery) -> Result<CandidatePage, ApiError> {
+        self.read(move |store| Ok(store.list_candidates(&req)?)).await
+    }
+
+    /// The platform's agents with their webhook subscriptions, read live.
+    pub async fn list_agents(&self) -> Result<Vec<AgentView>, ApiError> {
+        let Some((_, client)) = &self.inner.platform else {
+            return Ok(Vec::new());
+        };
+        let result = async {
+            let postings = client.list_postings().await?;
+            let hooks = client.list_webhooks(None, None).await?;
+            Ok::<_, reqlink_platform::PlatformError>((postings, hooks))
+        }
+        .await;
+        let (postings, hooks) = self.note_reachability(result)?;
+        let mut by_posting: BTreeMap<String, Vec<WebhookView>> = BTreeMap::new();
+        for h in hooks {
+            by_posting.entry(h.posting_id.clone()).or_default().push(WebhookView {
+                webhook_id: h.webhook_id,
+                posting_id: h.posting_id,
+                event_type: h.event_type,
+                url: h.url,
+                http_method: h.http_method,
+                is_active: h.is_active,
+            });
+        }
+        Ok(postings
+            .into_iter()
+            .map(|p| AgentView {
+                webhooks: by_posting.remove(&p.posting_id).unwrap_or_default(),
+                posting_id: p.posting_id,
+                title: p.title,
+                archived: p.archived,
+            })
+            .collect())
+    }
+
+    pub async fn list_activity(&self, req: ActivityQuery) -> Result<Vec<ActivityEntry>, ApiError> {
+        self.read(move |store| Ok(store.list_activity(&req)?)).await
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.inner.store.clone();
+        blocking(move || f(&store)).await
+    }
+
+    fn sync_status(&self) -> SyncStatus {
+        self.inner.sync.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn update_sync(&self, f: impl FnOnce(&mut SyncStatus)) {
+        f(&mut self.inner.sync.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    fn emit(&self, event: AppEvent) {
+        (self.inner.events)(event);
+    }
+
+    fn activity(&self, level: ActivityLevel, kind: &str, message: &str) {
+        let entry = NewActivity {
+            level,
+            kind,
+            message,
+            connection_id: None,
+        };
+        if let Err(e) = self.inner.store.record_activity(&entry) {
+            tracing::warn!("could not record activity {kind}: {e}");
+        }
+        self.emit(AppEvent::DataChanged {
+            entities: vec!["activity".into()],
+        });
+    }
+
+    fn note_reachability<T, E: Into<ApiError>>(&self, result: Result<T, E>) -> Result<T, ApiError> {
+        let result = result.map_err(Into::into);
+        let online = !matches!(&result, Err(e) if e.code == ErrorCode::Network);
+        self.inner.online.store(online, Ordering::Relaxed);
+        result
+    }
+
+    /// Marks the platform connection connected or failing, with the reason.
+    async fn refresh_platform_state(&self) {
+        let Some((id, client)) = &self.inner.platform else {
+            return;
+        };
+        let (state, detail) = match client.list_postings().await {
+            Ok(_) => (ConnectionState::Connected, None),
+            Err(e) => (ConnectionState::Error, Some(ApiError::from(e).message)),
+        };
+        if let Err(e) = self.inner.store.set_connection_state(id, state, detail.as_deref()) {
+            tracing::warn!("could not store platform connection state: {e}");
+        }
+    }
+
+    /// Runs one sync unless one is running; returns at once.
+    fn spawn_sync(&self) {
+        {
+            let mut status = self.inner.sync.lock().unwrap_or_else(|e| e.into_inner());
+            if status.state == SyncState::Running {
+                return;
+            }
+            status.state = SyncState::Running;
+            status.phase = Some("starting".into());
+            status.done = 0;
+            status.total = None;
+        }
+        let core = self.clone();
+        tokio::spawn(async move {
+            let _ = core.run_sync().await;
+        });
+    }
+
+    /// One full or incremental sync of the workspace's ATS, reporting
+    /// progress and recording the outcome in Activity.
+    pub async fn run_sync(&self) -> Result<reqlink_domain::SyncSummary, ApiError> {
+        let Some((conn_id, client)) = &self.inner.greenhouse else {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "No ATS is connected."));
+        };
+        self.update_sync(|s| s.state = SyncState::Running);
+        self.activity(ActivityLevel::Info, "sync_started", "Sync with Greenhouse started");
+        let progress = |phase: &str, done: u32, total: Option<u32>| {
+            self.update_sync(|s| {
+                s.phase = Some(phase.to_string());
+                s.done = done;
+                s.total = total;
+            });
+            self.emit(AppEvent::SyncProgress {
+                connection_id: conn_id.clone(),
+                phase: phase.to_string(),
+                done,
+                total,
+            });
+        };
+        let run = SyncRun {
+            store: self.inner.store.clone(),
+            client,
+            connection_id: conn_id,
+            progress: &progress,
+        };
+        let result = self.note_reachability(run.run().await);
+        let store = &self.inner.store;
+        match &result {
+            Ok(summary) => {
+                let _ = store.set_connection_state(conn_id, ConnectionState::Connected, None);
+                self.update_sync(|s| {
+                    s.state = SyncState::Idle;
+                    s.phase = None;
+                    s.last_finished_at = Some(summary.finished_at.clone());
+                    s.last_error = None;
+                });
+                let c = &summary.counts;
+                self.activity(
+                    ActivityLevel::Info,
+                    "sync_finished",
+                    &format!(
+                        "Synced Greenhouse in {:.1} s with {} requests: {} jobs, {} stages, {} users, {} candidates, {} applications stored",
+                        summary.elapsed_ms as f64 / 1000.0,
+                        summary.requests,
+                        c.jobs,
+                        c.stages,
+                        c.users,
+                        c.candidates,
+                        c.applications
+                    ),
+                );
+                self.emit(AppEvent::SyncFinished {
+                    summary: summary.clone(),
+                });
+                self.emit(AppEvent::DataChanged {
+                    entities: vec!["jobs".into(), "candidates".into(), "connections".into()],
+                });
+            }
+            Err(error) => {
+                let state = match error.code {
+                    ErrorCode::Unauthorized | ErrorCode::Forbidden => ConnectionState::NeedsReconnect,
+                    _ => ConnectionState::Error,
+                };
+                let _ = store.set_connection_state(conn_id, state, Some(&error.message));
+                self.update_sync(|s| {
+                    s.state = SyncState::Failed;
+                    s.phase = None;
+                    s.last_error = Some(error.clone());
+                });
+                self.activity(
+                    ActivityLevel::Error,
+                    "sync_failed",
+                    &format!("Sync with Greenhouse failed: {}", error.message),
+                );
+                self.emit(AppEvent::SyncFailed {
+                    connection_id: conn_id.clone(),
+                    error: error.clone(),
+                });
+                self.emit(AppEvent::DataChanged {
+                    entities: vec!["connections".into()],
+                });
+            }
+        }
+        result
+    }
+}
+
+/// Compile-time proof that `Core` implements every declared command with
+/// the declared types, so a host adapter can never drift from the list.
+#[allow(dead_code)]
+fn _commands_match_declaration() {
+    macro_rules! check {
+        ($( $name:ident ( $( $arg:ident : $argty:ty )? ) -> $ret:ty ; )*) => {
+            $(
+                let _ = |core: Core $(, $arg: $argty)?| async move {
+                    let _out: Result<$ret, ApiError> = core.$name($( $arg )?).await;
+                };
+            )*
+        };
+    }
+    reqlink_domain::with_commands!(check);
+}
