@@ -1,0 +1,171 @@
+//! `reqlink`: the headless host. Same core, same data-directory rules
+//! (`--data-dir`, then `REQLINK_DATA_DIR`, then the OS data directory) as
+//! the desktop app; output is JSON so it scripts well.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use reqlink_app::{Core, CoreOptions, resolve_data_dir};
+use reqlink_domain::{ApiError, CandidateQuery, JobQuery};
+use reqlink_sandbox::{RateLimit, Sandbox, SandboxConfig};
+
+#[derive(Parser)]
+#[command(name = "reqlink", version, about = "Reqlink recruiter console, headless")]
+struct Cli {
+    /// Data directory (default: $REQLINK_DATA_DIR, else the OS app-data directory).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the emulated Greenhouse and interview platform on 127.0.0.1 and
+    /// print their URLs and keys; runs until Ctrl-C.
+    Sandbox(SandboxArgs),
+    /// Open the sandbox workspace, run one sync, print its summary.
+    Sync(SandboxArgs),
+    /// Print the app status (workspace, sync, data directory) as JSON.
+    Status,
+    /// Print stored requisitions as JSON.
+    Jobs {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Print stored candidates as JSON.
+    Candidates {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct SandboxArgs {
+    /// Data seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, default_value_t = 24)]
+    jobs: usize,
+    #[arg(long, default_value_t = 400)]
+    candidates: usize,
+    #[arg(long, default_value_t = 600)]
+    applications: usize,
+    /// Serve without Greenhouse's 50 requests / 10 s limit.
+    #[arg(long)]
+    no_rate_limit: bool,
+}
+
+impl SandboxArgs {
+    fn config(&self) -> SandboxConfig {
+        SandboxConfig {
+            seed: self.seed,
+            jobs: self.jobs,
+            candidates: self.candidates,
+            applications: self.applications,
+            rate_limit: (!self.no_rate_limit).then_some(RateLimit {
+                limit: 50,
+                window: Duration::from_secs(10),
+            }),
+            ..SandboxConfig::default()
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REQLINK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error ({}): {}", serde_json::to_string(&e.code).unwrap_or_default(), e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    let data_dir = resolve_data_dir(cli.data_dir);
+    match cli.command {
+        Command::Sandbox(args) => {
+            let sandbox = Sandbox::start(args.config())
+                .await
+                .map_err(|e| ApiError::internal(format!("could not start the sandbox: {e}")))?;
+            print_json(&serde_json::json!({
+                "greenhouse": {
+                    "base_url": sandbox.greenhouse_base_url(),
+                    "api_key": sandbox.greenhouse_api_key(),
+                    "on_behalf_of": sandbox.greenhouse_user_id(),
+                },
+                "interview_platform": {
+                    "base_url": sandbox.platform_base_url(),
+                    "api_key": sandbox.platform_api_key(),
+                },
+            }));
+            eprintln!("sandbox running; press Ctrl-C to stop");
+            let _ = tokio::signal::ctrl_c().await;
+            sandbox.shutdown().await;
+            Ok(())
+        }
+        Command::Sync(args) => {
+            let core = open(data_dir, Some(args.config())).await?;
+            let result = core.run_sync().await;
+            core.shutdown().await;
+            print_json(&result?);
+            Ok(())
+        }
+        Command::Status => {
+            let core = open(data_dir, None).await?;
+            let status = core.app_status().await;
+            core.shutdown().await;
+            print_json(&status?);
+            Ok(())
+        }
+        Command::Jobs { search, limit } => {
+            let core = open(data_dir, None).await?;
+            let jobs = core
+                .list_jobs(JobQuery { search, limit, ..Default::default() })
+                .await;
+            core.shutdown().await;
+            print_json(&jobs?);
+            Ok(())
+        }
+        Command::Candidates { search, limit } => {
+            let core = open(data_dir, None).await?;
+            let page = core
+                .list_candidates(CandidateQuery { search, limit, ..Default::default() })
+                .await;
+            core.shutdown().await;
+            print_json(&page?);
+            Ok(())
+        }
+    }
+}
+
+async fn open(data_dir: PathBuf, sandbox: Option<SandboxConfig>) -> Result<Core, ApiError> {
+    let mut options = CoreOptions::new(data_dir);
+    options.sync_on_start = false;
+    if let Some(sandbox) = sandbox {
+        options.sandbox = sandbox;
+    }
+    Core::start(options).await
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("command output serialises")
+    );
+}
