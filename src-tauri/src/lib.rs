@@ -105,5 +105,8 @@ fn instance_id(data_dir: &Path) -> String {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("REQLINK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
