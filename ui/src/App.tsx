@@ -1,0 +1,50 @@
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import type { ComponentType } from "react";
+import { BackendProvider } from "./backend/context";
+import type { Backend } from "./backend/types";
+import { Sidebar } from "./components/Sidebar";
+import { StatusBar } from "./components/StatusBar";
+import { useBackendEvents } from "./events";
+import { RouterProvider, useRouter, type Screen } from "./router";
+import { Activity } from "./screens/Activity";
+import { Candidates } from "./screens/Candidates";
+import { Integrations } from "./screens/Integrations";
+import { Reports } from "./screens/Reports";
+import { Requisitions } from "./screens/Requisitions";
+import { Webhooks } from "./screens/Webhooks";
+
+const SCREEN_COMPONENTS: Record<Screen, ComponentType> = {
+  integrations: Integrations,
+  requisitions: Requisitions,
+  candidates: Candidates,
+  reports: Reports,
+  webhooks: Webhooks,
+  activity: Activity,
+};
+
+function Shell() {
+  useBackendEvents();
+  const { screen } = useRouter();
+  const Current = SCREEN_COMPONENTS[screen];
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        <Current />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
+export function App({ backend, queryClient, initialScreen }: { backend: Backend; queryClient: QueryClient; initialScreen?: Screen }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BackendProvider backend={backend}>
+        <RouterProvider initial={initialScreen}>
+          <Shell />
+        </RouterProvider>
+      </BackendProvider>
+    </QueryClientProvider>
+  );
+}

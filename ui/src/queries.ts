@@ -1,0 +1,78 @@
+// Query keys and hooks over the Backend. Every key starts with the name of
+// the command that fills it, so events can invalidate by entity.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ApiError, JobRow } from "./bindings";
+import { useBackend } from "./backend/context";
+
+export const keys = {
+  status: ["app_status"] as const,
+  connections: ["list_connections"] as const,
+  jobs: ["list_jobs"] as const,
+  jobStages: (job: Pick<JobRow, "connection_id" | "id">) => ["job_stages", job.connection_id, job.id] as const,
+  candidates: ["list_candidates"] as const,
+  agents: ["list_agents"] as const,
+  activity: ["list_activity"] as const,
+  syncTarget: ["ui", "sync_target"] as const,
+};
+
+export function useAppStatus() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.status, queryFn: () => backend.app_status() });
+}
+
+export function useConnections() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.connections, queryFn: () => backend.list_connections() });
+}
+
+export function useJobStages(job: JobRow | null) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: job ? keys.jobStages(job) : ["job_stages", "none"],
+    queryFn: () => backend.job_stages({ connection_id: job?.connection_id ?? "", job_id: job?.id ?? "" }),
+    enabled: job !== null,
+  });
+}
+
+export function useAgents() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.agents, queryFn: () => backend.list_agents() });
+}
+
+export const ACTIVITY_LIMIT = 200;
+
+export function useActivity() {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.activity,
+    queryFn: async () => {
+      const rows = await backend.list_activity({ limit: ACTIVITY_LIMIT });
+      // Newest first, whatever order the backend used.
+      return [...rows].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    },
+  });
+}
+
+/**
+ * The connection a running sync reports progress for. `AppStatus.sync` has no
+ * connection id, so events.ts keeps the one from the last sync_progress in
+ * the query cache (a client-only entry: its queryFn just reads the cache).
+ */
+export function useSyncTarget(): string | null {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: keys.syncTarget,
+    queryFn: () => client.getQueryData<string | null>(keys.syncTarget) ?? null,
+    initialData: null,
+    staleTime: Infinity,
+  }).data;
+}
+
+export function useSyncNow() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError>({
+    mutationFn: () => backend.sync_now(),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.status }),
+  });
+}

@@ -1,0 +1,15 @@
+import { render } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import { createMockBackend, type MockBackend } from "../backend/mock";
+import { createQueryClient } from "../lib/queryClient";
+import type { Screen } from "../router";
+
+/** Renders the whole app shell against a mock backend, on `screen`. */
+export function renderApp(opts: { backend?: MockBackend; screen?: Screen } = {}) {
+  const backend = opts.backend ?? createMockBackend();
+  const queryClient = createQueryClient({ retry: false });
+  const user = userEvent.setup();
+  const utils = render(<App backend={backend} queryClient={queryClient} initialScreen={opts.screen} />);
+  return { ...utils, backend, queryClient, user };
+}
