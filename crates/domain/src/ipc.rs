@@ -280,3 +280,183 @@ pub enum AppEvent {
         entities: Vec<String>,
     },
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportSort {
+    ReportedAt,
+    Score,
+    Candidate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReportQuery {
+    /// Full-text search over transcripts, highlights, lowlights and
+    /// evaluation summaries.
+    pub search: Option<String>,
+    pub posting_id: Option<String>,
+    pub min_score: Option<f64>,
+    pub max_score: Option<f64>,
+    /// Reports received on or after this RFC 3339 date.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<ReportSort>,
+    pub dir: Option<SortDir>,
+    pub offset: u32,
+    /// 1-500; 0 means the default (100).
+    pub limit: u32,
+}
+
+/// Marks a search hit inside `ReportRow::snippet`: the text between
+/// `SNIPPET_OPEN` and `SNIPPET_CLOSE` matched. Private-use characters, so
+/// the UI can highlight matches while still rendering everything as text.
+pub const SNIPPET_OPEN: char = '\u{E000}';
+pub const SNIPPET_CLOSE: char = '\u{E001}';
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReportRow {
+    pub interview_id: String,
+    pub posting_id: String,
+    pub posting_title: Option<String>,
+    pub candidate_name: Option<String>,
+    pub candidate_email: Option<String>,
+    pub match_score: Option<f64>,
+    pub status: Option<String>,
+    pub interviewed_at: Option<String>,
+    pub reported_at: String,
+    pub has_pdf: bool,
+    /// With a search: the best matching passage, hits delimited by
+    /// U+E000 / U+E001.
+    pub snippet: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReportPage {
+    pub items: Vec<ReportRow>,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportRequest {
+    pub interview_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TranscriptLine {
+    pub speaker: String,
+    pub text: String,
+    pub timestamp: f64,
+    pub timestamp_str: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScorecardItem {
+    pub question_id: String,
+    pub question: String,
+    pub evaluation_summary: String,
+    pub evaluation_criteria: String,
+    pub evaluation_score: Option<f64>,
+    pub score_weight: Option<f64>,
+    pub rank: Option<f64>,
+    pub score_of_1: String,
+    pub score_of_5: String,
+    pub not_scored: bool,
+    pub preview_timestamp: Option<f64>,
+    pub excerpts: Vec<TranscriptLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReportDetail {
+    pub row: ReportRow,
+    pub highlights: Vec<String>,
+    pub lowlights: Vec<String>,
+    pub match_details: Vec<String>,
+    pub tags: Vec<String>,
+    pub scorecard: Vec<ScorecardItem>,
+    /// -1 when the platform did not score speech.
+    pub speech_score: Option<f64>,
+    pub communication_evaluations: u32,
+    pub transcript: Vec<TranscriptLine>,
+    pub audio_recording_link: Option<String>,
+    pub video_recording_link: Option<String>,
+    pub report_url: Option<String>,
+    /// The posting description, sanitized HTML (the one HTML field).
+    pub posting_description_html: Option<String>,
+    pub company_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScoreBucket {
+    /// Lower bound of a 10-point bucket (0, 10, ... 90; 90 includes 100).
+    pub from: u32,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScoreDistribution {
+    pub posting_id: String,
+    pub posting_title: Option<String>,
+    pub buckets: Vec<ScoreBucket>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Processed,
+    Failed,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryRow {
+    /// `d<n>` for accepted deliveries, `r<n>` for rejected ones.
+    pub id: String,
+    pub received_at: String,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub interview_id: Option<String>,
+    pub status: DeliveryStatus,
+    pub error: Option<String>,
+    pub size: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryQuery {
+    pub status: Option<DeliveryStatus>,
+    /// Newest first; 0 means the default (200).
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryRequest {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryDetail {
+    pub row: DeliveryRow,
+    /// The payload as received (or its first 4 KiB when rejected), as text.
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReceiverStatus {
+    pub running: bool,
+    /// Where the receiver listens, e.g. `127.0.0.1:8787`.
+    pub listen_address: Option<String>,
+    /// The base URL the platform is told to call (a tunnel, or the listen
+    /// address when none is set).
+    pub public_base_url: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PostingRequest {
+    pub posting_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WebhookRequest {
+    pub webhook_id: String,
+}

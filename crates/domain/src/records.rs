@@ -56,3 +56,45 @@ pub struct ApplicationRecord {
     pub applied_at: Option<String>,
     pub last_activity_at: Option<String>,
 }
+
+/// How far an interview has got; events only ever move it forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InterviewStage {
+    Started = 1,
+    Completed = 2,
+    Reported = 3,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterviewEvent {
+    pub interview_id: String,
+    pub posting_id: String,
+    pub candidate_id: Option<String>,
+    pub candidate_name: Option<String>,
+    pub candidate_email: Option<String>,
+    pub stage: InterviewStage,
+    /// Unix seconds, as the platform sends them.
+    pub at: f64,
+}
+
+/// The queryable and searchable parts of a `report_available` delivery,
+/// plus the raw JSON it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRecord {
+    pub interview_id: String,
+    pub posting_id: String,
+    pub posting_title: Option<String>,
+    pub candidate_id: Option<String>,
+    pub candidate_name: Option<String>,
+    pub candidate_email: Option<String>,
+    pub match_score: Option<f64>,
+    pub status: Option<String>,
+    pub interviewed_at: Option<f64>,
+    pub report_at: f64,
+    pub report_url: Option<String>,
+    pub raw_json: String,
+    pub search_highlights: String,
+    pub search_lowlights: String,
+    pub search_evaluations: String,
+    pub search_transcript: String,
+}

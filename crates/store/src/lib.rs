@@ -6,7 +6,10 @@
 mod activity;
 mod ats;
 mod error;
+mod inbox;
 mod migrate;
+mod reports;
+mod time_fmt;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +20,8 @@ use rusqlite::Connection;
 
 pub use activity::NewActivity;
 pub use error::StoreError;
+pub use inbox::{DeliveryInsert, Endpoint, NewDelivery, NewRejected, StoredDelivery};
+pub use time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
 pub use migrate::{SCHEMA_VERSION, migrations};
 pub use workspace::{NewConnection, SANDBOX_WORKSPACE_ID};
 

@@ -6,10 +6,16 @@ use crate::StoreError;
 
 /// Migrations in order; migration `i` moves the schema to version `i + 1`.
 /// Append only: an applied migration is never edited.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("migrations/0001_foundation.sql"),
+    ),
+    (
+        "0002_receiver_reports",
+        include_str!("migrations/0002_receiver_reports.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,366 @@
+//! Interviews and reports: the lifecycle from events, the queryable report
+//! columns, the FTS5 index, and the Reports screen's queries.
+
+use reqlink_domain::{
+    InterviewEvent, InterviewStage, ReportPage, ReportQuery, ReportRecord, ReportRow, ReportSort,
+    SNIPPET_CLOSE, SNIPPET_OPEN, ScoreBucket, ScoreDistribution, SortDir,
+};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
+
+use crate::time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
+use crate::{Store, StoreError, now_rfc3339};
+
+const DEFAULT_PAGE: u32 = 100;
+
+impl Store {
+    pub fn record_interview_event(&self, event: &InterviewEvent) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        upsert_interview(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores (or replaces, for a re-sent report) one report and its search
+    /// entry, and moves the interview to "reported".
+    pub fn upsert_report(&self, report: &ReportRecord) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        upsert_report_tx(&tx, report)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Many reports in one transaction (benchmarks and bulk imports).
+    pub fn upsert_reports(&self, reports: &[ReportRecord]) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        for report in reports {
+            upsert_report_tx(&tx, report)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn set_report_pdf(
+        &self,
+        interview_id: &str,
+        path: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.writer().execute(
+            "UPDATE reports SET pdf_path = ?2, pdf_error = ?3 WHERE interview_id = ?1",
+            params![interview_id, path, error],
+        )?;
+        Ok(())
+    }
+
+    /// Reports whose PDF is not cached yet (and did not fail for good).
+    pub fn reports_missing_pdf(&self, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT interview_id, report_url FROM reports
+             WHERE pdf_path IS NULL AND report_url IS NOT NULL AND pdf_error IS NULL
+             ORDER BY report_at DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn report_pdf_path(&self, interview_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT pdf_path FROM reports WHERE interview_id = ?1",
+                [interview_id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Interview stage (1 started, 2 completed, 3 reported), if known.
+    pub fn interview_stage(&self, interview_id: &str) -> Result<Option<u8>, StoreError> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT stage FROM interviews WHERE interview_id = ?1",
+                [interview_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn list_reports(&self, query: &ReportQuery) -> Result<ReportPage, StoreError> {
+        let search = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(fts_query)
+            .filter(|q| !q.is_empty());
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(s) = &search {
+            clauses.push("report_fts MATCH ?".into());
+            args.push(Box::new(s.clone()));
+        }
+        if let Some(p) = query.posting_id.as_deref().filter(|p| !p.is_empty()) {
+            clauses.push("r.posting_id = ?".into());
+            args.push(Box::new(p.to_string()));
+        }
+        if let Some(min) = query.min_score {
+            clauses.push("r.match_score >= ?".into());
+            args.push(Box::new(min));
+        }
+        if let Some(max) = query.max_score {
+            clauses.push("r.match_score <= ?".into());
+            args.push(Box::new(max));
+        }
+        if let Some(from) = query.from.as_deref().and_then(rfc3339_to_unix) {
+            clauses.push("r.report_at >= ?".into());
+            args.push(Box::new(from));
+        }
+        if let Some(to) = query.to.as_deref().and_then(rfc3339_to_unix) {
+            clauses.push("r.report_at <= ?".into());
+            args.push(Box::new(to));
+        }
+        let from_sql = if search.is_some() {
+            "reports r JOIN report_fts ON report_fts.interview_id = r.interview_id"
+        } else {
+            "reports r"
+        };
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let dir = match query.dir.unwrap_or(SortDir::Desc) {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        };
+        let order = match query.sort {
+            Some(ReportSort::Score) => format!("r.match_score {dir}, r.report_at DESC"),
+            Some(ReportSort::Candidate) => format!("r.candidate_name COLLATE NOCASE {dir}, r.report_at DESC"),
+            Some(ReportSort::ReportedAt) => format!("r.report_at {dir}"),
+            // Best match first when searching, newest first otherwise.
+            None if search.is_some() => "bm25(report_fts)".into(),
+            None => "r.report_at DESC".into(),
+        };
+        let snippet = if search.is_some() {
+            format!("snippet(report_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)")
+        } else {
+            "NULL".into()
+        };
+        let conn = self.reader();
+        let arg_refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let total: u32 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {from_sql} {where_sql}"),
+            arg_refs.as_slice(),
+            |r| r.get(0),
+        )?;
+        let limit = if query.limit == 0 { DEFAULT_PAGE } else { query.limit.min(500) };
+        let sql = format!(
+            "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
+                    r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, {snippet}
+             FROM {from_sql} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            query.offset
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let items = stmt
+            .query_map(arg_refs.as_slice(), row_to_report)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReportPage { items, total })
+    }
+
+    /// One report's row and raw JSON.
+    pub fn report(&self, interview_id: &str) -> Result<Option<(ReportRow, String)>, StoreError> {
+        let conn = self.reader();
+        let found = conn
+            .query_row(
+                "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
+                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, NULL,
+                        r.raw_json
+                 FROM reports r WHERE r.interview_id = ?1",
+                [interview_id],
+                |r| Ok((row_to_report(r)?, r.get::<_, String>(11)?)),
+            )
+            .optional()?;
+        Ok(found)
+    }
+
+    /// Scores per agent in ten-point buckets.
+    pub fn score_distribution(&self) -> Result<Vec<ScoreDistribution>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT posting_id, MAX(posting_title), MIN(CAST(match_score / 10 AS INTEGER), 9) AS bucket, COUNT(*)
+             FROM reports WHERE match_score IS NOT NULL
+             GROUP BY posting_id, bucket ORDER BY posting_id, bucket",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })?;
+        let mut out: Vec<ScoreDistribution> = Vec::new();
+        for row in rows {
+            let (posting_id, title, bucket, count) = row?;
+            if out.last().is_none_or(|d| d.posting_id != posting_id) {
+                out.push(ScoreDistribution {
+                    posting_id: posting_id.clone(),
+                    posting_title: title.clone(),
+                    buckets: (0..10).map(|b| ScoreBucket { from: b * 10, count: 0 }).collect(),
+                });
+            }
+            let dist = out.last_mut().expect("pushed above");
+            dist.buckets[bucket as usize].count = count;
+            if dist.posting_title.is_none() {
+                dist.posting_title = title;
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn row_to_report(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
+    Ok(ReportRow {
+        interview_id: r.get(0)?,
+        posting_id: r.get(1)?,
+        posting_title: r.get(2)?,
+        candidate_name: r.get(3)?,
+        candidate_email: r.get(4)?,
+        match_score: r.get(5)?,
+        status: r.get(6)?,
+        interviewed_at: r.get::<_, Option<f64>>(7)?.map(unix_to_rfc3339),
+        reported_at: unix_to_rfc3339(r.get(8)?),
+        has_pdf: r.get(9)?,
+        snippet: r.get(10)?,
+    })
+}
+
+fn upsert_interview(tx: &Transaction<'_>, e: &InterviewEvent) -> Result<(), StoreError> {
+    let column = match e.stage {
+        InterviewStage::Started => "started_at",
+        InterviewStage::Completed => "completed_at",
+        InterviewStage::Reported => "report_at",
+    };
+    tx.execute(
+        &format!(
+            "INSERT INTO interviews (interview_id, posting_id, candidate_id, candidate_name, candidate_email,
+                                     stage, {column}, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (interview_id) DO UPDATE SET
+                candidate_id = COALESCE(excluded.candidate_id, candidate_id),
+                candidate_name = COALESCE(excluded.candidate_name, candidate_name),
+                candidate_email = COALESCE(excluded.candidate_email, candidate_email),
+                stage = MAX(stage, excluded.stage),
+                {column} = excluded.{column},
+                updated_at = excluded.updated_at"
+        ),
+        params![
+            e.interview_id,
+            e.posting_id,
+            e.candidate_id,
+            e.candidate_name,
+            e.candidate_email,
+            e.stage as u8,
+            e.at,
+            now_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+fn upsert_report_tx(tx: &Transaction<'_>, r: &ReportRecord) -> Result<(), StoreError> {
+    // A re-sent report with the same PDF URL keeps the cached file.
+    tx.execute(
+        "INSERT INTO reports (interview_id, posting_id, posting_title, candidate_id, candidate_name,
+                              candidate_email, match_score, status, interviewed_at, report_at, report_url,
+                              raw_json, stored_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (interview_id) DO UPDATE SET
+            posting_id = excluded.posting_id, posting_title = excluded.posting_title,
+            candidate_id = excluded.candidate_id, candidate_name = excluded.candidate_name,
+            candidate_email = excluded.candidate_email, match_score = excluded.match_score,
+            status = excluded.status, interviewed_at = excluded.interviewed_at,
+            report_at = excluded.report_at,
+            pdf_path = CASE WHEN report_url IS excluded.report_url THEN pdf_path END,
+            pdf_error = CASE WHEN report_url IS excluded.report_url THEN pdf_error END,
+            report_url = excluded.report_url, raw_json = excluded.raw_json,
+            stored_at = excluded.stored_at",
+        params![
+            r.interview_id,
+            r.posting_id,
+            r.posting_title,
+            r.candidate_id,
+            r.candidate_name,
+            r.candidate_email,
+            r.match_score,
+            r.status,
+            r.interviewed_at,
+            r.report_at,
+            r.report_url,
+            r.raw_json,
+            now_rfc3339()
+        ],
+    )?;
+    tx.execute("DELETE FROM report_fts WHERE interview_id = ?1", [&r.interview_id])?;
+    let candidate = [r.candidate_name.as_deref(), r.candidate_email.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    tx.execute(
+        "INSERT INTO report_fts (interview_id, candidate, highlights, lowlights, evaluations, transcript)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            r.interview_id,
+            candidate,
+            r.search_highlights,
+            r.search_lowlights,
+            r.search_evaluations,
+            r.search_transcript
+        ],
+    )?;
+    upsert_interview(
+        tx,
+        &InterviewEvent {
+            interview_id: r.interview_id.clone(),
+            posting_id: r.posting_id.clone(),
+            candidate_id: r.candidate_id.clone(),
+            candidate_name: r.candidate_name.clone(),
+            candidate_email: r.candidate_email.clone(),
+            stage: InterviewStage::Reported,
+            at: r.report_at,
+        },
+    )
+}
+
+/// Turns what a person types into an FTS5 query: each word must appear
+/// (prefix match on the last one), and FTS syntax characters are quoted
+/// away so `"`, `*` or `NEAR` in a search cannot break the query.
+fn fts_query(input: &str) -> String {
+    let words: Vec<String> = input
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let n = words.len();
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i + 1 == n {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
