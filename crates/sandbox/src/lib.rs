@@ -1,0 +1,357 @@
+//! Reqlink's sandbox: contract-faithful emulators of Greenhouse Harvest v1
+//! and the interview platform (webhook management API + v2 postings), served
+//! with axum on 127.0.0.1 ephemeral ports, over deterministic demo data.
+//!
+//! It is both the test fixture of the other crates and the out-of-the-box
+//! workspace of a fresh install, so the data is meant to look like a real
+//! organisation's and the HTTP behaviour (auth, paging `Link` headers, rate
+//! limits, error bodies) follows the contracts in `shared/contracts.md`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), reqlink_sandbox::SandboxError> {
+//! let sandbox = reqlink_sandbox::Sandbox::start(Default::default()).await?;
+//! println!("Harvest at {} with key {}", sandbox.greenhouse_base_url(), sandbox.greenhouse_api_key());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod clock;
+mod data;
+mod greenhouse;
+mod platform;
+mod ratelimit;
+mod rng;
+mod words;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use platform::WebhookRecord;
+
+use data::{Data, Sizes};
+use greenhouse::{Fault, GhState};
+use platform::PlatformState;
+use rng::mix;
+
+/// What to generate and how to serve it. `Default` gives the demo workspace.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Same seed, same data (ids, names, timestamps, keys).
+    pub seed: u64,
+    pub jobs: usize,
+    pub candidates: usize,
+    /// Total applications. Every candidate has at least one, so a value below
+    /// `candidates` is raised to `candidates`; nobody applies twice to one
+    /// job, so with very few jobs the total can come out lower.
+    pub applications: usize,
+    pub users: usize,
+    /// Interview-platform postings ("agents").
+    pub postings: usize,
+    /// Greenhouse limiter; `None` never answers 429 (headers are still sent).
+    pub rate_limit: Option<RateLimit>,
+    pub host: IpAddr,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            jobs: 24,
+            candidates: 400,
+            applications: 600,
+            users: 12,
+            postings: 6,
+            rate_limit: Some(RateLimit {
+                limit: 50,
+                window: Duration::from_secs(10),
+            }),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        }
+    }
+}
+
+/// `limit` requests per `window` per API key (fixed window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: u32,
+    pub window: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    #[error("invalid sandbox configuration: {0}")]
+    InvalidConfig(String),
+    #[error("demo data generation failed: {0}")]
+    Generation(String),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A running pair of emulators. Dropping it stops the servers too; call
+/// [`Sandbox::shutdown`] to wait until the ports are actually released.
+pub struct Sandbox {
+    greenhouse_origin: String,
+    platform_origin: String,
+    greenhouse_user_id: u64,
+    control: SandboxControl,
+    stop: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Cheap, cloneable handle for tests and the demo host to change data and
+/// inject faults while the servers run.
+#[derive(Clone)]
+pub struct SandboxControl {
+    gh: Arc<GhState>,
+    platform: Arc<PlatformState>,
+}
+
+/// How long `shutdown` waits for in-flight requests before aborting.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+impl Sandbox {
+    /// Generates the data, binds two listeners on ephemeral ports of
+    /// `config.host` and serves them on the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        let sizes = validate(&config)?;
+        let seed = config.seed;
+
+        let gh_listener = bind(config.host).await?;
+        let platform_listener = bind(config.host).await?;
+        let greenhouse_origin = origin(&gh_listener, config.host)?;
+        let platform_origin = origin(&platform_listener, config.host)?;
+
+        // Generation of large datasets is CPU-bound for a second or two; keep
+        // it off the async worker threads.
+        let (data, postings) = tokio::task::spawn_blocking(move || {
+            let data = Data::generate(seed, &sizes);
+            let postings = platform::generate_postings(seed, &data, config.postings);
+            (data, postings)
+        })
+        .await
+        .map_err(|e| SandboxError::Generation(e.to_string()))?;
+
+        let greenhouse_user_id = data
+            .on_behalf_of_user()
+            .ok_or_else(|| SandboxError::InvalidConfig("no active user".into()))?;
+        let gh = Arc::new(GhState {
+            data: RwLock::new(data),
+            limiter: ratelimit::Limiter::new(config.rate_limit),
+            requests: Default::default(),
+            faults: Mutex::new(Fault::default()),
+            api_key: greenhouse_key(seed),
+            origin: greenhouse_origin.clone(),
+            clock: Default::default(),
+        });
+        let platform = Arc::new(PlatformState::new(seed, platform_key(seed), postings));
+
+        let (stop, stopped) = watch::channel(false);
+        let tasks = vec![
+            serve(gh_listener, greenhouse::router(gh.clone()), stopped.clone()),
+            serve(
+                platform_listener,
+                platform::router(platform.clone()),
+                stopped,
+            ),
+        ];
+
+        Ok(Sandbox {
+            greenhouse_origin,
+            platform_origin,
+            greenhouse_user_id,
+            control: SandboxControl { gh, platform },
+            stop: Some(stop),
+            tasks,
+        })
+    }
+
+    /// Harvest v1 base URL, e.g. `http://127.0.0.1:41234/v1` (no trailing slash).
+    pub fn greenhouse_base_url(&self) -> String {
+        format!("{}/v1", self.greenhouse_origin)
+    }
+
+    /// The Harvest API key the emulator accepts (Basic auth username).
+    pub fn greenhouse_api_key(&self) -> String {
+        self.control.gh.api_key.clone()
+    }
+
+    /// An active site admin's id, suitable for `On-Behalf-Of`.
+    pub fn greenhouse_user_id(&self) -> String {
+        self.greenhouse_user_id.to_string()
+    }
+
+    /// Interview platform origin, e.g. `http://127.0.0.1:41235`; the webhook
+    /// API is under `/api/webhook`, v2 under `/api/v2`.
+    pub fn platform_base_url(&self) -> String {
+        self.platform_origin.clone()
+    }
+
+    /// The `X-API-KEY` the platform emulator accepts.
+    pub fn platform_api_key(&self) -> String {
+        self.control.platform.api_key.clone()
+    }
+
+    pub fn control(&self) -> SandboxControl {
+        self.control.clone()
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to a grace period)
+    /// and returns once both ports are released.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        for task in std::mem::take(&mut self.tasks) {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Without this a dropped sandbox would keep serving until the runtime
+        // ends, holding its ports.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+    }
+}
+
+impl SandboxControl {
+    /// Changes the Greenhouse limit and starts a fresh window.
+    pub fn set_rate_limit(&self, rl: Option<RateLimit>) {
+        self.gh.limiter.set(rl);
+    }
+
+    /// Bumps `updated_at` of these candidates to now (unknown ids are
+    /// ignored). "Now" is never earlier than any generated timestamp and
+    /// strictly increases between calls, so an incremental sync always sees
+    /// the change.
+    pub fn touch_candidates(&self, ids: &[u64]) {
+        let now = self.gh.tick();
+        let mut data = self.gh.data.write().unwrap_or_else(|e| e.into_inner());
+        for &id in ids {
+            if let Some(i) = data.candidate_index(id) {
+                data.candidates[i].updated_at = now;
+            }
+        }
+    }
+
+    /// Renames a job (visible in the job and every embedded reference) and
+    /// bumps its `updated_at`. Unknown ids are ignored.
+    pub fn rename_job(&self, job_id: u64, name: &str) {
+        let now = self.gh.tick();
+        let mut data = self.gh.data.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = data.job_index(job_id) {
+            let j = &mut data.jobs[i];
+            j.name = name.to_owned();
+            j.updated_at = now;
+        }
+    }
+
+    /// The next `n` Greenhouse requests (whatever they are) answer `status`
+    /// with a JSON error body. Replaces any pending injection.
+    pub fn fail_next(&self, n: u32, status: u16) {
+        let mut f = self.gh.faults.lock().unwrap_or_else(|e| e.into_inner());
+        *f = Fault {
+            remaining: n,
+            status,
+        };
+    }
+
+    /// Greenhouse requests served so far, errors included.
+    pub fn request_count(&self) -> u64 {
+        self.gh.requests.load(Ordering::Relaxed)
+    }
+
+    /// Every webhook created through `/api/webhook/create`, in creation
+    /// order, with its current state.
+    pub fn platform_webhooks(&self) -> Vec<WebhookRecord> {
+        self.platform.webhooks().clone()
+    }
+}
+
+fn validate(c: &SandboxConfig) -> Result<Sizes, SandboxError> {
+    let invalid = |m: &str| Err(SandboxError::InvalidConfig(m.to_owned()));
+    if c.users == 0 {
+        return invalid("users must be at least 1 (On-Behalf-Of needs an active user)");
+    }
+    if c.jobs == 0 && c.candidates > 0 {
+        return invalid("candidates need at least one job to apply to");
+    }
+    if c.candidates > u32::MAX as usize / 2 || c.applications > u32::MAX as usize / 2 {
+        return invalid("too many records");
+    }
+    if let Some(rl) = c.rate_limit {
+        if rl.limit == 0 || rl.window.is_zero() {
+            return invalid("rate_limit needs a positive limit and window");
+        }
+    }
+    Ok(Sizes {
+        jobs: c.jobs,
+        candidates: c.candidates,
+        applications: c.applications.max(c.candidates),
+        users: c.users,
+    })
+}
+
+async fn bind(host: IpAddr) -> Result<TcpListener, SandboxError> {
+    let addr = SocketAddr::new(host, 0);
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| SandboxError::Bind { addr, source })
+}
+
+fn origin(listener: &TcpListener, host: IpAddr) -> Result<String, SandboxError> {
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+        addr: SocketAddr::new(host, 0),
+        source,
+    })?;
+    // SocketAddr's Display brackets IPv6 hosts, as URLs need.
+    Ok(format!("http://{addr}"))
+}
+
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stopped: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let signal = async move {
+            let _ = stopped.wait_for(|&s| s).await;
+        };
+        // An accept error ends the server; the sandbox has nobody to report
+        // it to, and tests notice the refused connections.
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .await;
+    })
+}
+
+/// Harvest keys are 32 hex characters; derived from the seed so a demo
+/// workspace keeps working across restarts of the app.
+fn greenhouse_key(seed: u64) -> String {
+    format!(
+        "{:016x}{:016x}",
+        mix(seed ^ 0x4861_7276_6573_7401),
+        mix(seed ^ 0x4861_7276_6573_7402)
+    )
+}
+
+fn platform_key(seed: u64) -> String {
+    format!("hm_sandbox_{:016x}", mix(seed ^ 0x506C_6174_666F_726D))
+}
