@@ -2,6 +2,7 @@
 //! list and the webhook management API under `/api/webhook`, exactly as
 //! `shared/seeds/heymilo-webhooks-api.txt` documents it.
 
+pub mod payload;
 use std::time::Duration;
 
 use reqlink_domain::{ApiError, ErrorCode};
