@@ -104,7 +104,9 @@ export type AgentView = { posting_id: string, title: string, archived: boolean,
  */
 webhooks: Array<WebhookView>, };
 
-export type WebhookView = { webhook_id: string, posting_id: string, event_type: string, url: string, http_method: string, is_active: boolean, };
+export type WebhookTarget = "this_receiver" | "stale" | "elsewhere";
+
+export type WebhookView = { webhook_id: string, posting_id: string, event_type: string, url: string, http_method: string, is_active: boolean, target: WebhookTarget, };
 
 export type ActivityLevel = "info" | "warn" | "error";
 
@@ -124,6 +126,99 @@ export type SyncSummary = { connection_id: string, counts: EntityCounts, request
 
 export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, };
 
+export type ReportSort = "reported_at" | "score" | "candidate";
+
+export type ReportQuery = { 
+/**
+ * Full-text search over transcripts, highlights, lowlights and
+ * evaluation summaries.
+ */
+search: string | null, posting_id: string | null, min_score: number | null, max_score: number | null, 
+/**
+ * Reports received on or after this RFC 3339 date.
+ */
+from: string | null, to: string | null, sort: ReportSort | null, dir: SortDir | null, offset: number, 
+/**
+ * 1-500; 0 means the default (100).
+ */
+limit: number, };
+
+export type ReportRow = { interview_id: string, posting_id: string, posting_title: string | null, candidate_name: string | null, candidate_email: string | null, match_score: number | null, status: string | null, interviewed_at: string | null, reported_at: string, has_pdf: boolean, 
+/**
+ * With a search: the best matching passage, hits delimited by
+ * U+E000 / U+E001.
+ */
+snippet: string | null, };
+
+export type ReportPage = { items: Array<ReportRow>, total: number, };
+
+export type ReportRequest = { interview_id: string, };
+
+export type TranscriptLine = { speaker: string, text: string, timestamp: number, timestamp_str: string, };
+
+export type ScorecardItem = { question_id: string, question: string, evaluation_summary: string, evaluation_criteria: string, evaluation_score: number | null, score_weight: number | null, rank: number | null, score_of_1: string, score_of_5: string, not_scored: boolean, preview_timestamp: number | null, excerpts: Array<TranscriptLine>, };
+
+export type ReportDetail = { row: ReportRow, highlights: Array<string>, lowlights: Array<string>, match_details: Array<string>, tags: Array<string>, scorecard: Array<ScorecardItem>, 
+/**
+ * -1 when the platform did not score speech.
+ */
+speech_score: number | null, communication_evaluations: number, transcript: Array<TranscriptLine>, audio_recording_link: string | null, video_recording_link: string | null, report_url: string | null, 
+/**
+ * The posting description, sanitized HTML (the one HTML field).
+ */
+posting_description_html: string | null, company_name: string | null, };
+
+export type ScoreBucket = { 
+/**
+ * Lower bound of a 10-point bucket (0, 10, ... 90; 90 includes 100).
+ */
+from: number, count: number, };
+
+export type ScoreDistribution = { posting_id: string, posting_title: string | null, buckets: Array<ScoreBucket>, };
+
+export type DeliveryStatus = "pending" | "processed" | "failed" | "rejected";
+
+export type DeliveryRow = { 
+/**
+ * `d<n>` for accepted deliveries, `r<n>` for rejected ones.
+ */
+id: string, received_at: string, source: string, event_type: string | null, interview_id: string | null, status: DeliveryStatus, error: string | null, size: number, };
+
+export type DeliveryQuery = { status: DeliveryStatus | null, 
+/**
+ * Newest first; 0 means the default (200).
+ */
+limit: number, };
+
+export type DeliveryRequest = { id: string, };
+
+export type DeliveryDetail = { row: DeliveryRow, 
+/**
+ * The payload as received (or its first 4 KiB when rejected), as text.
+ */
+payload: string, };
+
+export type ReceiverStatus = { running: boolean, 
+/**
+ * Where the receiver listens, e.g. `127.0.0.1:8787`.
+ */
+listen_address: string | null, 
+/**
+ * The base URL the platform is told to call (a tunnel, or the listen
+ * address when none is set).
+ */
+public_base_url: string | null, error: string | null, };
+
+export type PostingRequest = { posting_id: string, };
+
+export type WebhookRequest = { webhook_id: string, };
+
+export type PublicUrlRequest = { 
+/**
+ * `None` or empty clears it (the listen address is used).
+ */
+url: string | null, };
+
 /** Every desktop command; the Tauri backend and the test mock both implement it. */
 export interface Commands {
   app_status(): Promise<AppStatus>;
@@ -134,6 +229,16 @@ export interface Commands {
   list_candidates(req: CandidateQuery): Promise<CandidatePage>;
   list_agents(): Promise<Array<AgentView>>;
   list_activity(req: ActivityQuery): Promise<Array<ActivityEntry>>;
+  subscribe_all(req: PostingRequest): Promise<null>;
+  deactivate_webhook(req: WebhookRequest): Promise<null>;
+  receiver_status(): Promise<ReceiverStatus>;
+  set_public_base_url(req: PublicUrlRequest): Promise<ReceiverStatus>;
+  list_deliveries(req: DeliveryQuery): Promise<Array<DeliveryRow>>;
+  get_delivery(req: DeliveryRequest): Promise<DeliveryDetail>;
+  replay_delivery(req: DeliveryRequest): Promise<null>;
+  list_reports(req: ReportQuery): Promise<ReportPage>;
+  get_report(req: ReportRequest): Promise<ReportDetail>;
+  score_distribution(): Promise<Array<ScoreDistribution>>;
 }
 
 export const COMMAND_NAMES = [
@@ -145,7 +250,21 @@ export const COMMAND_NAMES = [
   "list_candidates",
   "list_agents",
   "list_activity",
+  "subscribe_all",
+  "deactivate_webhook",
+  "receiver_status",
+  "set_public_base_url",
+  "list_deliveries",
+  "get_delivery",
+  "replay_delivery",
+  "list_reports",
+  "get_report",
+  "score_distribution",
 ] as const;
 
 /** The window event channel carrying `AppEvent`s. */
 export const EVENT_CHANNEL = "reqlink://event";
+
+/** Delimiters of search hits inside `ReportRow.snippet`. */
+export const SNIPPET_OPEN = "\u{E000}";
+export const SNIPPET_CLOSE = "\u{E001}";

@@ -17,7 +17,7 @@ use reqlink_sandbox::{Sandbox, SandboxConfig};
 use reqlink_store::{NewActivity, Store};
 
 use crate::events::{self, EventSink};
-use crate::sync::{SyncRun, blocking};
+use crate::sync::{blocking, SyncRun};
 use crate::workspace;
 
 pub struct CoreOptions {
@@ -27,34 +27,55 @@ pub struct CoreOptions {
     /// that want to drive syncs themselves do not).
     pub sync_on_start: bool,
     pub events: Option<EventSink>,
+    /// Where the webhook receiver listens. Port 0 picks a free port.
+    pub receiver_addr: std::net::SocketAddr,
 }
+
+/// Overrides the receiver's listen address (`127.0.0.1:8787` by default).
+pub const RECEIVER_ADDR_ENV: &str = "REQLINK_RECEIVER_ADDR";
+const DEFAULT_RECEIVER_ADDR: &str = "127.0.0.1:8787";
 
 impl CoreOptions {
     pub fn new(data_dir: PathBuf) -> Self {
+        let receiver_addr = std::env::var(RECEIVER_ADDR_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| {
+                DEFAULT_RECEIVER_ADDR
+                    .parse()
+                    .expect("valid default address")
+            });
         Self {
             data_dir,
             sandbox: SandboxConfig::default(),
             sync_on_start: true,
             events: None,
+            receiver_addr,
         }
     }
 }
 
 #[derive(Clone)]
 pub struct Core {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    store: Arc<Store>,
-    data_dir: PathBuf,
+pub(crate) struct Inner {
+    pub(crate) store: Arc<Store>,
+    pub(crate) data_dir: PathBuf,
     workspace: WorkspaceInfo,
     greenhouse: Option<(String, GreenhouseClient)>,
-    platform: Option<(String, PlatformClient)>,
+    pub(crate) platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
     sync: Mutex<SyncStatus>,
     online: AtomicBool,
     events: EventSink,
+    pub(crate) receiver: Mutex<Option<reqlink_receiver::Receiver>>,
+    pub(crate) receiver_addr: Option<std::net::SocketAddr>,
+    pub(crate) receiver_error: Option<String>,
+    pub(crate) inbox: Arc<tokio::sync::Notify>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Core {
@@ -68,6 +89,10 @@ impl Core {
         };
         let store = Arc::new(store);
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
+        let inbox = Arc::new(tokio::sync::Notify::new());
+        let (receiver, receiver_error) =
+            crate::webhooks::start_receiver(store.clone(), options.receiver_addr, inbox.clone())
+                .await;
         let core = Core {
             inner: Arc::new(Inner {
                 store,
@@ -86,12 +111,23 @@ impl Core {
                 }),
                 online: AtomicBool::new(true),
                 events: options.events.unwrap_or_else(events::discard),
+                receiver_addr: receiver.as_ref().map(|r| r.local_addr()),
+                receiver: Mutex::new(receiver),
+                receiver_error,
+                inbox,
+                http: reqwest::Client::new(),
+                worker: Mutex::new(None),
             }),
         };
-        core.activity(ActivityLevel::Info, "workspace_opened", &format!(
-            "Opened the {} with emulated Greenhouse and interview platform on 127.0.0.1",
-            core.inner.workspace.name.to_lowercase()
-        ));
+        core.start_inbox_worker();
+        core.activity(
+            ActivityLevel::Info,
+            "workspace_opened",
+            &format!(
+                "Opened the {} with emulated Greenhouse and interview platform on 127.0.0.1",
+                core.inner.workspace.name.to_lowercase()
+            ),
+        );
         core.refresh_platform_state().await;
         if options.sync_on_start {
             core.spawn_sync();
@@ -109,8 +145,27 @@ impl Core {
         f(guard.as_ref())
     }
 
-    /// Stops the emulators so their ports are freed.
+    /// Stops the receiver, the inbox worker and the emulators, so their
+    /// ports are freed.
     pub async fn shutdown(&self) {
+        let worker = self
+            .inner
+            .worker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(worker) = worker {
+            worker.abort();
+        }
+        let receiver = self
+            .inner
+            .receiver
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(receiver) = receiver {
+            receiver.shutdown().await;
+        }
         let sandbox = self
             .inner
             .sandbox
@@ -134,7 +189,8 @@ impl Core {
 
     pub async fn list_connections(&self) -> Result<Vec<ConnectionView>, ApiError> {
         let id = self.inner.workspace.id.clone();
-        self.read(move |store| Ok(store.list_connections(&id)?)).await
+        self.read(move |store| Ok(store.list_connections(&id)?))
+            .await
     }
 
     /// Starts a sync in the background; progress and the outcome arrive as
@@ -160,7 +216,8 @@ impl Core {
     }
 
     pub async fn list_candidates(&self, req: CandidateQuery) -> Result<CandidatePage, ApiError> {
-        self.read(move |store| Ok(store.list_candidates(&req)?)).await
+        self.read(move |store| Ok(store.list_candidates(&req)?))
+            .await
     }
 
     /// The platform's agents with their webhook subscriptions, read live.
@@ -177,14 +234,19 @@ impl Core {
         let (postings, hooks) = self.note_reachability(result)?;
         let mut by_posting: BTreeMap<String, Vec<WebhookView>> = BTreeMap::new();
         for h in hooks {
-            by_posting.entry(h.posting_id.clone()).or_default().push(WebhookView {
-                webhook_id: h.webhook_id,
-                posting_id: h.posting_id,
-                event_type: h.event_type,
-                url: h.url,
-                http_method: h.http_method,
-                is_active: h.is_active,
-            });
+            let target = self.webhook_target(&h.url).await;
+            by_posting
+                .entry(h.posting_id.clone())
+                .or_default()
+                .push(WebhookView {
+                    webhook_id: h.webhook_id,
+                    posting_id: h.posting_id,
+                    event_type: h.event_type,
+                    url: h.url,
+                    http_method: h.http_method,
+                    is_active: h.is_active,
+                    target,
+                });
         }
         Ok(postings
             .into_iter()
@@ -201,7 +263,7 @@ impl Core {
         self.read(move |store| Ok(store.list_activity(&req)?)).await
     }
 
-    async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
@@ -211,18 +273,22 @@ impl Core {
     }
 
     fn sync_status(&self) -> SyncStatus {
-        self.inner.sync.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .sync
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn update_sync(&self, f: impl FnOnce(&mut SyncStatus)) {
         f(&mut self.inner.sync.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
-    fn emit(&self, event: AppEvent) {
+    pub(crate) fn emit(&self, event: AppEvent) {
         (self.inner.events)(event);
     }
 
-    fn activity(&self, level: ActivityLevel, kind: &str, message: &str) {
+    pub(crate) fn activity(&self, level: ActivityLevel, kind: &str, message: &str) {
         let entry = NewActivity {
             level,
             kind,
@@ -237,7 +303,10 @@ impl Core {
         });
     }
 
-    fn note_reachability<T, E: Into<ApiError>>(&self, result: Result<T, E>) -> Result<T, ApiError> {
+    pub(crate) fn note_reachability<T, E: Into<ApiError>>(
+        &self,
+        result: Result<T, E>,
+    ) -> Result<T, ApiError> {
         let result = result.map_err(Into::into);
         let online = !matches!(&result, Err(e) if e.code == ErrorCode::Network);
         self.inner.online.store(online, Ordering::Relaxed);
@@ -253,7 +322,11 @@ impl Core {
             Ok(_) => (ConnectionState::Connected, None),
             Err(e) => (ConnectionState::Error, Some(ApiError::from(e).message)),
         };
-        if let Err(e) = self.inner.store.set_connection_state(id, state, detail.as_deref()) {
+        if let Err(e) = self
+            .inner
+            .store
+            .set_connection_state(id, state, detail.as_deref())
+        {
             tracing::warn!("could not store platform connection state: {e}");
         }
     }
@@ -280,10 +353,17 @@ impl Core {
     /// progress and recording the outcome in Activity.
     pub async fn run_sync(&self) -> Result<reqlink_domain::SyncSummary, ApiError> {
         let Some((conn_id, client)) = &self.inner.greenhouse else {
-            return Err(ApiError::new(ErrorCode::InvalidInput, "No ATS is connected."));
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "No ATS is connected.",
+            ));
         };
         self.update_sync(|s| s.state = SyncState::Running);
-        self.activity(ActivityLevel::Info, "sync_started", "Sync with Greenhouse started");
+        self.activity(
+            ActivityLevel::Info,
+            "sync_started",
+            "Sync with Greenhouse started",
+        );
         let progress = |phase: &str, done: u32, total: Option<u32>| {
             self.update_sync(|s| {
                 s.phase = Some(phase.to_string());
@@ -338,7 +418,9 @@ impl Core {
             }
             Err(error) => {
                 let state = match error.code {
-                    ErrorCode::Unauthorized | ErrorCode::Forbidden => ConnectionState::NeedsReconnect,
+                    ErrorCode::Unauthorized | ErrorCode::Forbidden => {
+                        ConnectionState::NeedsReconnect
+                    }
                     _ => ConnectionState::Error,
                 };
                 let _ = store.set_connection_state(conn_id, state, Some(&error.message));

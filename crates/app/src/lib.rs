@@ -6,10 +6,15 @@
 mod config;
 mod core;
 mod events;
+mod inbox;
+mod reports;
 mod sync;
+mod webhooks;
 mod workspace;
 
-pub use config::{DATA_DIR_ENV, resolve_data_dir};
-pub use core::{Core, CoreOptions};
+pub use config::{resolve_data_dir, DATA_DIR_ENV};
+pub use core::{Core, CoreOptions, RECEIVER_ADDR_ENV};
 pub use events::EventSink;
+pub use inbox::{process_pending, Processed};
+pub use reports::{sanitize_html, to_record};
 pub use reqlink_sandbox::SandboxConfig;

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use reqlink_domain::{ApiError, SyncSummary};
 use reqlink_greenhouse::{
-    GhApplication, GhCandidate, GhJob, GhStage, GhUser, GreenhouseClient, MAX_PER_PAGE, Page,
+    GhApplication, GhCandidate, GhJob, GhStage, GhUser, GreenhouseClient, Page, MAX_PER_PAGE,
 };
 use reqlink_store::Store;
 use serde::de::DeserializeOwned;
@@ -29,21 +29,33 @@ impl SyncRun<'_> {
         let mut requests = 0u32;
 
         requests += self
-            .list("users", "/users", "updated_after", |store, conn, page: Vec<GhUser>| {
-                let records: Vec<_> = page.into_iter().map(GhUser::into_record).collect();
-                store.upsert_users(conn, &records)?;
-                Ok(records.len())
-            }, |_| None)
+            .list(
+                "users",
+                "/users",
+                "updated_after",
+                |store, conn, page: Vec<GhUser>| {
+                    let records: Vec<_> = page.into_iter().map(GhUser::into_record).collect();
+                    store.upsert_users(conn, &records)?;
+                    Ok(records.len())
+                },
+                |_| None,
+            )
             .await?
             .0;
 
         let mut changed_jobs = Vec::new();
         requests += self
-            .list("jobs", "/jobs", "updated_after", |store, conn, page: Vec<GhJob>| {
-                let records: Vec<_> = page.into_iter().map(GhJob::into_record).collect();
-                store.upsert_jobs(conn, &records)?;
-                Ok(records.len())
-            }, |job: &GhJob| Some(job.id.to_string()))
+            .list(
+                "jobs",
+                "/jobs",
+                "updated_after",
+                |store, conn, page: Vec<GhJob>| {
+                    let records: Vec<_> = page.into_iter().map(GhJob::into_record).collect();
+                    store.upsert_jobs(conn, &records)?;
+                    Ok(records.len())
+                },
+                |job: &GhJob| Some(job.id.to_string()),
+            )
             .await
             .map(|(n, ids)| {
                 changed_jobs = ids;
@@ -66,20 +78,33 @@ impl SyncRun<'_> {
         }
 
         requests += self
-            .list("candidates", "/candidates", "updated_after", |store, conn, page: Vec<GhCandidate>| {
-                let records: Vec<_> = page.into_iter().map(GhCandidate::into_record).collect();
-                store.upsert_candidates(conn, &records)?;
-                Ok(records.len())
-            }, |_| None)
+            .list(
+                "candidates",
+                "/candidates",
+                "updated_after",
+                |store, conn, page: Vec<GhCandidate>| {
+                    let records: Vec<_> = page.into_iter().map(GhCandidate::into_record).collect();
+                    store.upsert_candidates(conn, &records)?;
+                    Ok(records.len())
+                },
+                |_| None,
+            )
             .await?
             .0;
 
         requests += self
-            .list("applications", "/applications", "last_activity_after", |store, conn, page: Vec<GhApplication>| {
-                let records: Vec<_> = page.into_iter().map(GhApplication::into_record).collect();
-                store.upsert_applications(conn, &records)?;
-                Ok(records.len())
-            }, |_| None)
+            .list(
+                "applications",
+                "/applications",
+                "last_activity_after",
+                |store, conn, page: Vec<GhApplication>| {
+                    let records: Vec<_> =
+                        page.into_iter().map(GhApplication::into_record).collect();
+                    store.upsert_applications(conn, &records)?;
+                    Ok(records.len())
+                },
+                |_| None,
+            )
             .await?
             .0;
 
@@ -89,7 +114,10 @@ impl SyncRun<'_> {
         let at = finished_at.clone();
         let counts = blocking(move || {
             store.mark_synced(&conn, &at)?;
-            Ok(store.connection(&conn)?.map(|c| c.counts).unwrap_or_default())
+            Ok(store
+                .connection(&conn)?
+                .map(|c| c.counts)
+                .unwrap_or_default())
         })
         .await?;
         Ok(SyncSummary {

@@ -24,6 +24,7 @@ async fn start(dir: &std::path::Path, events: Option<reqlink_app::EventSink>) ->
     options.sandbox = small_sandbox();
     options.sync_on_start = false;
     options.events = events;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
     Core::start(options).await.expect("core starts")
 }
 
@@ -65,12 +66,18 @@ async fn opens_on_the_sandbox_and_syncs_jobs_over_http() {
         .unwrap();
     assert_eq!(stages.len() as u32, first.stage_count);
 
-    let candidates = core.list_candidates(CandidateQuery::default()).await.unwrap();
+    let candidates = core
+        .list_candidates(CandidateQuery::default())
+        .await
+        .unwrap();
     assert_eq!(candidates.total, 150);
     assert!(candidates.items.iter().all(|c| c.job_name.is_some()));
 
     let connections = core.list_connections().await.unwrap();
-    let gh = connections.iter().find(|c| c.provider == Provider::Greenhouse).unwrap();
+    let gh = connections
+        .iter()
+        .find(|c| c.provider == Provider::Greenhouse)
+        .unwrap();
     assert_eq!(gh.state, ConnectionState::Connected);
     assert!(gh.sandbox && gh.last_sync_at.is_some());
     assert_eq!(gh.counts.jobs, 12);
@@ -81,8 +88,12 @@ async fn opens_on_the_sandbox_and_syncs_jobs_over_http() {
     assert_eq!(platform.state, ConnectionState::Connected);
 
     let events = seen.lock().unwrap().clone();
-    assert!(events.iter().any(|e| matches!(e, AppEvent::SyncProgress { phase, .. } if phase == "candidates")));
-    assert!(events.iter().any(|e| matches!(e, AppEvent::SyncFinished { .. })));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, AppEvent::SyncProgress { phase, .. } if phase == "candidates")));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, AppEvent::SyncFinished { .. })));
     let activity = core.list_activity(ActivityQuery::default()).await.unwrap();
     assert_eq!(activity[0].kind, "sync_finished");
     core.shutdown().await;
@@ -99,7 +110,10 @@ async fn second_sync_fetches_only_what_changed() {
         .parse()
         .unwrap();
     let cand_ids: Vec<u64> = core
-        .list_candidates(CandidateQuery { limit: 3, ..Default::default() })
+        .list_candidates(CandidateQuery {
+            limit: 3,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .items
@@ -115,11 +129,18 @@ async fn second_sync_fetches_only_what_changed() {
     let second = core.run_sync().await.unwrap();
     // users, jobs, stages of the one renamed job, candidates, applications:
     // one page each, instead of the first run's dozens of requests.
-    assert!(second.requests <= 6, "incremental sync made {} requests", second.requests);
+    assert!(
+        second.requests <= 6,
+        "incremental sync made {} requests",
+        second.requests
+    );
     assert!(first.requests > second.requests * 2);
     assert_eq!(second.counts.candidates, 150);
     let renamed = core
-        .list_jobs(JobQuery { search: Some("Principal Sandbox".into()), ..Default::default() })
+        .list_jobs(JobQuery {
+            search: Some("Principal Sandbox".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(renamed.total, 1);
@@ -137,7 +158,10 @@ async fn rejected_key_marks_the_connection_for_reconnect() {
 
     let status = core.app_status().await.unwrap();
     assert_eq!(status.sync.state, SyncState::Failed);
-    assert_eq!(status.sync.last_error.unwrap().code, ErrorCode::Unauthorized);
+    assert_eq!(
+        status.sync.last_error.unwrap().code,
+        ErrorCode::Unauthorized
+    );
     let gh = core
         .list_connections()
         .await
@@ -167,7 +191,10 @@ async fn restart_shows_stored_data_before_any_sync() {
     }
     let core = start(dir.path(), None).await;
     assert_eq!(core.list_jobs(JobQuery::default()).await.unwrap().total, 12);
-    assert_eq!(core.with_sandbox(|s| s.unwrap().control().request_count()), 0);
+    assert_eq!(
+        core.with_sandbox(|s| s.unwrap().control().request_count()),
+        0
+    );
     core.shutdown().await;
 }
 
@@ -177,6 +204,8 @@ async fn agents_come_from_the_platform_api() {
     let core = start(dir.path(), None).await;
     let agents = core.list_agents().await.unwrap();
     assert_eq!(agents.len(), 6);
-    assert!(agents.iter().all(|a| !a.title.is_empty() && a.webhooks.is_empty()));
+    assert!(agents
+        .iter()
+        .all(|a| !a.title.is_empty() && a.webhooks.is_empty()));
     core.shutdown().await;
 }

@@ -7,12 +7,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use reqlink_app::{Core, CoreOptions, resolve_data_dir};
+use reqlink_app::{resolve_data_dir, Core, CoreOptions};
 use reqlink_domain::{ApiError, CandidateQuery, JobQuery};
 use reqlink_sandbox::{RateLimit, Sandbox, SandboxConfig};
 
 #[derive(Parser)]
-#[command(name = "reqlink", version, about = "Reqlink recruiter console, headless")]
+#[command(
+    name = "reqlink",
+    version,
+    about = "Reqlink recruiter console, headless"
+)]
 struct Cli {
     /// Data directory (default: $REQLINK_DATA_DIR, else the OS app-data directory).
     #[arg(long, global = true)]
@@ -90,7 +94,11 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error ({}): {}", serde_json::to_string(&e.code).unwrap_or_default(), e.message);
+            eprintln!(
+                "error ({}): {}",
+                serde_json::to_string(&e.code).unwrap_or_default(),
+                e.message
+            );
             ExitCode::FAILURE
         }
     }
@@ -136,7 +144,11 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Jobs { search, limit } => {
             let core = open(data_dir, None).await?;
             let jobs = core
-                .list_jobs(JobQuery { search, limit, ..Default::default() })
+                .list_jobs(JobQuery {
+                    search,
+                    limit,
+                    ..Default::default()
+                })
                 .await;
             core.shutdown().await;
             print_json(&jobs?);
@@ -145,7 +157,11 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Candidates { search, limit } => {
             let core = open(data_dir, None).await?;
             let page = core
-                .list_candidates(CandidateQuery { search, limit, ..Default::default() })
+                .list_candidates(CandidateQuery {
+                    search,
+                    limit,
+                    ..Default::default()
+                })
                 .await;
             core.shutdown().await;
             print_json(&page?);

@@ -60,12 +60,32 @@ pub fn typescript() -> String {
         CandidateRow,
         CandidatePage,
         AgentView,
+        WebhookTarget,
         WebhookView,
         ActivityLevel,
         ActivityEntry,
         ActivityQuery,
         SyncSummary,
         AppEvent,
+        ReportSort,
+        ReportQuery,
+        ReportRow,
+        ReportPage,
+        ReportRequest,
+        TranscriptLine,
+        ScorecardItem,
+        ReportDetail,
+        ScoreBucket,
+        ScoreDistribution,
+        DeliveryStatus,
+        DeliveryRow,
+        DeliveryQuery,
+        DeliveryRequest,
+        DeliveryDetail,
+        ReceiverStatus,
+        PostingRequest,
+        WebhookRequest,
+        PublicUrlRequest,
     );
     let commands = with_commands!(command_signatures)(cfg);
 
@@ -78,7 +98,9 @@ pub fn typescript() -> String {
         out.push_str(decl.trim());
         out.push_str("\n\n");
     }
-    out.push_str("/** Every desktop command; the Tauri backend and the test mock both implement it. */\n");
+    out.push_str(
+        "/** Every desktop command; the Tauri backend and the test mock both implement it. */\n",
+    );
     out.push_str("export interface Commands {\n");
     for (_, signature) in &commands {
         out.push_str("  ");
@@ -92,7 +114,12 @@ pub fn typescript() -> String {
     }
     out.push_str("] as const;\n\n");
     out.push_str("/** The window event channel carrying `AppEvent`s. */\n");
-    out.push_str("export const EVENT_CHANNEL = \"reqlink://event\";\n");
+    out.push_str("export const EVENT_CHANNEL = \"reqlink://event\";\n\n");
+    out.push_str("/** Delimiters of search hits inside `ReportRow.snippet`. */\n");
+    out.push_str(&format!(
+        "export const SNIPPET_OPEN = \"\\u{{{:04X}}}\";\nexport const SNIPPET_CLOSE = \"\\u{{{:04X}}}\";\n",
+        SNIPPET_OPEN as u32, SNIPPET_CLOSE as u32
+    ));
     out
 }
 

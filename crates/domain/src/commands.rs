@@ -17,6 +17,16 @@ macro_rules! with_commands {
             list_candidates(req: $crate::CandidateQuery) -> $crate::CandidatePage;
             list_agents() -> Vec<$crate::AgentView>;
             list_activity(req: $crate::ActivityQuery) -> Vec<$crate::ActivityEntry>;
+            subscribe_all(req: $crate::PostingRequest) -> ();
+            deactivate_webhook(req: $crate::WebhookRequest) -> ();
+            receiver_status() -> $crate::ReceiverStatus;
+            set_public_base_url(req: $crate::PublicUrlRequest) -> $crate::ReceiverStatus;
+            list_deliveries(req: $crate::DeliveryQuery) -> Vec<$crate::DeliveryRow>;
+            get_delivery(req: $crate::DeliveryRequest) -> $crate::DeliveryDetail;
+            replay_delivery(req: $crate::DeliveryRequest) -> ();
+            list_reports(req: $crate::ReportQuery) -> $crate::ReportPage;
+            get_report(req: $crate::ReportRequest) -> $crate::ReportDetail;
+            score_distribution() -> Vec<$crate::ScoreDistribution>;
         }
     };
 }

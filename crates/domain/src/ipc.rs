@@ -214,6 +214,19 @@ pub struct AgentView {
     pub webhooks: Vec<WebhookView>,
 }
 
+/// Where a platform subscription delivers, relative to this app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookTarget {
+    /// A live endpoint of this app's receiver at its current base URL.
+    ThisReceiver,
+    /// Ours once, but the base URL changed or the endpoint was revoked:
+    /// events sent there are lost until it is fixed.
+    Stale,
+    /// Some other system's URL.
+    Elsewhere,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct WebhookView {
     pub webhook_id: String,
@@ -222,6 +235,7 @@ pub struct WebhookView {
     pub url: String,
     pub http_method: String,
     pub is_active: bool,
+    pub target: WebhookTarget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -459,4 +473,10 @@ pub struct PostingRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct WebhookRequest {
     pub webhook_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PublicUrlRequest {
+    /// `None` or empty clears it (the listen address is used).
+    pub url: Option<String>,
 }

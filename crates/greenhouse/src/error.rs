@@ -1,13 +1,15 @@
-use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 use reqlink_domain::{ApiError, ErrorCode};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GreenhouseError {
     #[error("the Greenhouse base URL {0:?} is not a valid URL")]
     BadBaseUrl(String),
-    #[error("Greenhouse rejected the API key ({endpoint}): check the Harvest key and its permissions")]
+    #[error(
+        "Greenhouse rejected the API key ({endpoint}): check the Harvest key and its permissions"
+    )]
     Unauthorized { endpoint: String },
     #[error("Greenhouse refused access to {endpoint}: the Harvest key lacks permission for it")]
     Forbidden { endpoint: String },
@@ -18,7 +20,9 @@ pub enum GreenhouseError {
         endpoint: String,
         fields: Vec<FieldError>,
     },
-    #[error("Greenhouse kept answering 429 Too Many Requests on {endpoint}; try again in a minute")]
+    #[error(
+        "Greenhouse kept answering 429 Too Many Requests on {endpoint}; try again in a minute"
+    )]
     RateLimited { endpoint: String },
     #[error("Greenhouse returned HTTP {status} on {endpoint}; try again later")]
     Server { endpoint: String, status: u16 },

@@ -12,13 +12,13 @@ mod model;
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 pub use error::GreenhouseError;
 pub use limiter::RateLimiter;
-pub use link::{LinkHeader, parse_link_header};
+pub use link::{parse_link_header, LinkHeader};
 pub use model::{GhApplication, GhCandidate, GhJob, GhStage, GhUser};
 
 /// Greenhouse's documented rate-limit window.
@@ -99,7 +99,10 @@ impl GreenhouseClient {
         self.get_page::<GhUser>(&url).await.map(|_| ())
     }
 
-    pub async fn get_page<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, GreenhouseError> {
+    pub async fn get_page<T: DeserializeOwned>(
+        &self,
+        url: &str,
+    ) -> Result<Page<T>, GreenhouseError> {
         let (headers, body) = self.get(url).await?;
         let items = parse_body(url, &body)?;
         let link = headers
@@ -138,10 +141,13 @@ impl GreenhouseClient {
             let status = response.status();
             let headers = response.headers().clone();
             self.limiter.observe(&headers);
-            let body = response.bytes().await.map_err(|e| GreenhouseError::Network {
-                endpoint: endpoint.clone(),
-                message: describe_reqwest(&e),
-            })?;
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| GreenhouseError::Network {
+                    endpoint: endpoint.clone(),
+                    message: describe_reqwest(&e),
+                })?;
             match status {
                 s if s.is_success() => return Ok((headers, body.to_vec())),
                 StatusCode::TOO_MANY_REQUESTS if attempt < MAX_ATTEMPTS => {
@@ -183,7 +189,13 @@ fn page_number(url: &str) -> Option<u32> {
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs.max(1)))
 }
 

@@ -57,7 +57,11 @@ impl RateLimiter {
                 }
                 let now = Instant::now();
                 let window = inner.window;
-                while inner.sent.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                while inner
+                    .sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window)
+                {
                     inner.sent.pop_front();
                 }
                 if (inner.sent.len() as u32) < inner.limit {

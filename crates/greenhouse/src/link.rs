@@ -51,14 +51,24 @@ mod tests {
              <https://harvest.greenhouse.io/v1/candidates?page=1&per_page=2>; rel=\"prev\",\
              <https://harvest.greenhouse.io/v1/candidates?page=9&per_page=2>; rel=\"last\"",
         );
-        assert_eq!(h.next.as_deref(), Some("https://harvest.greenhouse.io/v1/candidates?page=3&per_page=2"));
-        assert_eq!(h.prev.as_deref(), Some("https://harvest.greenhouse.io/v1/candidates?page=1&per_page=2"));
-        assert_eq!(h.last.as_deref(), Some("https://harvest.greenhouse.io/v1/candidates?page=9&per_page=2"));
+        assert_eq!(
+            h.next.as_deref(),
+            Some("https://harvest.greenhouse.io/v1/candidates?page=3&per_page=2")
+        );
+        assert_eq!(
+            h.prev.as_deref(),
+            Some("https://harvest.greenhouse.io/v1/candidates?page=1&per_page=2")
+        );
+        assert_eq!(
+            h.last.as_deref(),
+            Some("https://harvest.greenhouse.io/v1/candidates?page=9&per_page=2")
+        );
     }
 
     #[test]
     fn next_only_and_garbage() {
-        let h = parse_link_header("<https://x/v3/jobs?cursor=abc>; rel=\"next\", garbage; rel=last");
+        let h =
+            parse_link_header("<https://x/v3/jobs?cursor=abc>; rel=\"next\", garbage; rel=last");
         assert_eq!(h.next.as_deref(), Some("https://x/v3/jobs?cursor=abc"));
         assert_eq!(h.last, None);
         assert_eq!(parse_link_header(""), LinkHeader::default());

@@ -115,7 +115,12 @@ impl GhJob {
             requisition_id: self.requisition_id,
             status: self.status,
             confidential: self.confidential,
-            departments: self.departments.into_iter().flatten().map(|d| d.name).collect(),
+            departments: self
+                .departments
+                .into_iter()
+                .flatten()
+                .map(|d| d.name)
+                .collect(),
             offices: self.offices.into_iter().flatten().map(|o| o.name).collect(),
             opened_at: self.opened_at,
             closed_at: self.closed_at,

@@ -25,18 +25,25 @@ async fn wrong_key_is_unauthorized_with_a_helpful_message() {
     let sb = sandbox(None).await;
     let client = GreenhouseClient::new(&sb.greenhouse_base_url(), "not-the-key").unwrap();
     let err = client.verify().await.unwrap_err();
-    assert!(matches!(err, GreenhouseError::Unauthorized { .. }), "{err:?}");
+    assert!(
+        matches!(err, GreenhouseError::Unauthorized { .. }),
+        "{err:?}"
+    );
     let api: ApiError = err.into();
     assert_eq!(api.code, ErrorCode::Unauthorized);
     assert!(api.message.contains("GET /v1/users"), "{}", api.message);
-    assert!(!api.message.contains("not-the-key"), "secrets never reach messages");
+    assert!(
+        !api.message.contains("not-the-key"),
+        "secrets never reach messages"
+    );
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn following_link_headers_yields_every_record_once() {
     let sb = sandbox(None).await;
-    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client =
+        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
     let mut next = Some(client.url("/candidates", &[("per_page", "50".into())]));
     let mut ids = HashSet::new();
     let mut pages = 0;
@@ -59,12 +66,18 @@ async fn following_link_headers_yields_every_record_once() {
 #[tokio::test]
 async fn invalid_per_page_reports_the_field() {
     let sb = sandbox(None).await;
-    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client =
+        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
     let url = client.url("/jobs", &[("per_page", "501".into())]);
     let err = client.get_page::<GhJob>(&url).await.unwrap_err();
     match &err {
         GreenhouseError::Validation { fields, .. } => {
-            assert!(fields.iter().any(|f| f.field.as_deref() == Some("per_page")), "{fields:?}");
+            assert!(
+                fields
+                    .iter()
+                    .any(|f| f.field.as_deref() == Some("per_page")),
+                "{fields:?}"
+            );
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -76,16 +89,24 @@ async fn invalid_per_page_reports_the_field() {
 async fn proactive_limiter_avoids_429_entirely() {
     let window = Duration::from_secs(2);
     let sb = sandbox(Some(RateLimit { limit: 5, window })).await;
-    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client =
+        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
     // The first response teaches the client the advertised limit of 5.
     client.verify().await.unwrap();
     assert_eq!(client.limiter().limit(), 5);
     let started = Instant::now();
     for _ in 0..11 {
-        client.get_page::<GhJob>(&client.url("/jobs", &[])).await.unwrap();
+        client
+            .get_page::<GhJob>(&client.url("/jobs", &[]))
+            .await
+            .unwrap();
     }
     // 12 requests at 5 per 2 s need at least two full windows of waiting.
-    assert!(started.elapsed() >= Duration::from_millis(3900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(3900),
+        "{:?}",
+        started.elapsed()
+    );
     // Exactly 12 requests reached the server: none was a rejected 429 retry.
     assert_eq!(sb.control().request_count(), 12);
     sb.shutdown().await;
@@ -95,29 +116,46 @@ async fn proactive_limiter_avoids_429_entirely() {
 async fn retry_after_is_obeyed_when_the_server_says_so() {
     let window = Duration::from_secs(2);
     let sb = sandbox(Some(RateLimit { limit: 3, window })).await;
-    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client =
+        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
     // Without a limiter the client will overrun the server's window and
     // must recover through 429 + Retry-After.
     client.limiter().set_enabled(false);
     for _ in 0..5 {
-        client.get_page::<GhJob>(&client.url("/jobs", &[])).await.unwrap();
+        client
+            .get_page::<GhJob>(&client.url("/jobs", &[]))
+            .await
+            .unwrap();
     }
     // 3 served, at least one 429, then the rest after the reset.
-    assert!(sb.control().request_count() > 5, "a 429 was answered and retried");
+    assert!(
+        sb.control().request_count() > 5,
+        "a 429 was answered and retried"
+    );
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
     let sb = sandbox(None).await;
-    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client =
+        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
     sb.control().fail_next(2, 503);
-    let jobs = client.get_page::<GhJob>(&client.url("/jobs", &[])).await.unwrap();
+    let jobs = client
+        .get_page::<GhJob>(&client.url("/jobs", &[]))
+        .await
+        .unwrap();
     assert_eq!(jobs.items.len(), 8, "recovered after two 503s");
 
     sb.control().fail_next(10, 500);
-    let err = client.get_page::<GhJob>(&client.url("/jobs", &[])).await.unwrap_err();
-    assert!(matches!(err, GreenhouseError::Server { status: 500, .. }), "{err:?}");
+    let err = client
+        .get_page::<GhJob>(&client.url("/jobs", &[]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, GreenhouseError::Server { status: 500, .. }),
+        "{err:?}"
+    );
     assert_eq!(ApiError::from(err).code, ErrorCode::Upstream);
     sb.shutdown().await;
 }

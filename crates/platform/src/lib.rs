@@ -14,13 +14,17 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
-    #[error("the interview platform rejected the API key ({endpoint}); check the key in Integrations")]
+    #[error(
+        "the interview platform rejected the API key ({endpoint}); check the key in Integrations"
+    )]
     Unauthorized { endpoint: String },
     #[error("the interview platform has no {endpoint}")]
     NotFound { endpoint: String },
     #[error("the interview platform rejected {endpoint}: {message}")]
     Invalid { endpoint: String, message: String },
-    #[error("the interview platform is rate limiting requests ({endpoint}); try again in a minute")]
+    #[error(
+        "the interview platform is rate limiting requests ({endpoint}); try again in a minute"
+    )]
     RateLimited { endpoint: String },
     #[error("the interview platform returned HTTP {status} on {endpoint}")]
     Server { endpoint: String, status: u16 },
@@ -152,8 +156,9 @@ impl PlatformClient {
             if let Some(last) = out.last() {
                 query.push(("starting_after", last.posting_id.clone()));
             }
-            let page: ListEnvelope<Posting> =
-                self.send(reqwest::Method::GET, "/api/v2/postings", &query, None).await?;
+            let page: ListEnvelope<Posting> = self
+                .send(reqwest::Method::GET, "/api/v2/postings", &query, None)
+                .await?;
             let more = page.pagination.has_more && !page.data.is_empty();
             out.extend(page.data);
             if !more {
@@ -164,8 +169,13 @@ impl PlatformClient {
 
     pub async fn create_webhook(&self, req: &CreateWebhook<'_>) -> Result<Webhook, PlatformError> {
         let body = serde_json::to_value(req).expect("serialising a plain struct");
-        self.send(reqwest::Method::POST, "/api/webhook/create", &[], Some(body))
-            .await
+        self.send(
+            reqwest::Method::POST,
+            "/api/webhook/create",
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     pub async fn fetch_webhook(&self, webhook_id: &str) -> Result<Webhook, PlatformError> {
@@ -263,12 +273,19 @@ fn validation_message(body: &[u8]) -> String {
                     .and_then(|l| l.as_array())
                     .map(|l| {
                         l.iter()
-                            .map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string()))
+                            .map(|p| {
+                                p.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| p.to_string())
+                            })
                             .collect::<Vec<_>>()
                             .join(".")
                     })
                     .unwrap_or_default();
-                let msg = item.get("msg").and_then(|m| m.as_str()).unwrap_or("invalid");
+                let msg = item
+                    .get("msg")
+                    .and_then(|m| m.as_str())
+                    .unwrap_or("invalid");
                 format!("{loc}: {msg}")
             })
             .collect::<Vec<_>>()

@@ -14,16 +14,16 @@ mod commit;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use axum::Router;
 use reqlink_store::{NewDelivery, NewRejected, Store};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{watch, Notify};
 
 pub use commit::Committer;
 
@@ -129,7 +129,10 @@ async fn platform_hook(
     let endpoint = match tokio::task::spawn_blocking(move || store.endpoint(&lookup)).await {
         Ok(Ok(Some(e))) => e,
         Ok(Ok(None)) => {
-            return json_response(StatusCode::NOT_FOUND, serde_json::json!({"error": "unknown endpoint"}));
+            return json_response(
+                StatusCode::NOT_FOUND,
+                serde_json::json!({"error": "unknown endpoint"}),
+            );
         }
         _ => {
             return json_response(
@@ -179,7 +182,10 @@ async fn platform_hook(
             })
         })
         .await;
-        return json_response(StatusCode::BAD_REQUEST, serde_json::json!({"error": reason}));
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({"error": reason}),
+        );
     }
     let interview_id = parsed.ok().map(|e| e.interview_id().to_string());
 

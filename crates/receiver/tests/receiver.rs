@@ -32,11 +32,19 @@ impl Fixture {
         let receiver = Receiver::start(store.clone(), addr, Arc::new(Notify::new()))
             .await
             .unwrap();
-        Fixture { _dir: dir, store, receiver, http: reqwest::Client::new() }
+        Fixture {
+            _dir: dir,
+            store,
+            receiver,
+            http: reqwest::Client::new(),
+        }
     }
 
     fn url(&self, token: &str) -> String {
-        format!("http://{}/hooks/platform/{token}", self.receiver.local_addr())
+        format!(
+            "http://{}/hooks/platform/{token}",
+            self.receiver.local_addr()
+        )
     }
 }
 
@@ -55,7 +63,13 @@ const STARTED: &str = r#"{
 #[tokio::test]
 async fn valid_delivery_is_stored_before_200_and_deduplicated() {
     let f = Fixture::new().await;
-    let res = f.http.post(f.url("tok-started")).body(STARTED).send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("tok-started"))
+        .body(STARTED)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["duplicate"], false);
@@ -65,7 +79,13 @@ async fn valid_delivery_is_stored_before_200_and_deduplicated() {
     assert_eq!(pending[0].event_type, "interview_started");
     assert_eq!(pending[0].body, STARTED.as_bytes());
 
-    let again = f.http.post(f.url("tok-started")).body(STARTED).send().await.unwrap();
+    let again = f
+        .http
+        .post(f.url("tok-started"))
+        .body(STARTED)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 200);
     let body: serde_json::Value = again.json().await.unwrap();
     assert_eq!(body["duplicate"], true);
@@ -89,27 +109,61 @@ async fn get_deliveries_are_accepted() {
 #[tokio::test]
 async fn unknown_token_is_404_and_stores_nothing() {
     let f = Fixture::new().await;
-    let res = f.http.post(f.url("guessed")).body(STARTED).send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("guessed"))
+        .body(STARTED)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert_eq!(f.store.delivery_count().unwrap(), 0);
     let log = f.store.list_deliveries(&Default::default()).unwrap();
-    assert!(log.is_empty(), "unknown tokens are not even logged: {log:?}");
+    assert!(
+        log.is_empty(),
+        "unknown tokens are not even logged: {log:?}"
+    );
 }
 
 #[tokio::test]
 async fn malformed_and_invalid_payloads_are_400_and_logged_as_rejected() {
     let f = Fixture::new().await;
-    let res = f.http.post(f.url("tok-started")).body("{not json").send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("tok-started"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let body: serde_json::Value = res.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().to_lowercase().contains("json"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("json"),
+        "{body}"
+    );
 
     let wrong_posting = STARTED.replace("F9E8D7C6", "OTHER");
-    let res = f.http.post(f.url("tok-started")).body(wrong_posting).send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("tok-started"))
+        .body(wrong_posting)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
 
     let missing_id = r#"{"posting_id": "F9E8D7C6", "timestamp": 1.0}"#;
-    let res = f.http.post(f.url("tok-started")).body(missing_id).send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("tok-started"))
+        .body(missing_id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
 
     assert_eq!(f.store.delivery_count().unwrap(), 0);
@@ -126,7 +180,13 @@ fn reqlink_domain_status() -> reqlink_domain::DeliveryStatus {
 async fn oversized_body_is_refused() {
     let f = Fixture::new().await;
     let huge = vec![b' '; reqlink_receiver::MAX_BODY_BYTES + 1];
-    let res = f.http.post(f.url("tok-started")).body(huge).send().await.unwrap();
+    let res = f
+        .http
+        .post(f.url("tok-started"))
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 413);
     assert_eq!(f.store.delivery_count().unwrap(), 0);
 }

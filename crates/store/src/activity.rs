@@ -4,7 +4,7 @@ use reqlink_domain::{ActivityEntry, ActivityLevel, ActivityQuery};
 use rusqlite::params;
 
 use crate::workspace::{enum_str, parse_enum};
-use crate::{Store, StoreError, now_rfc3339};
+use crate::{now_rfc3339, Store, StoreError};
 
 pub struct NewActivity<'a> {
     pub level: ActivityLevel,

@@ -3,11 +3,10 @@
 //! Requisitions and Candidates screens.
 
 use reqlink_domain::{
-    ApplicationRecord, CandidatePage, CandidateQuery, CandidateRow, CandidateSort,
-    CandidateRecord, JobPage, JobQuery, JobRecord, JobRow, JobSort, SortDir, StageRecord,
-    StageRow, UserRecord,
+    ApplicationRecord, CandidatePage, CandidateQuery, CandidateRecord, CandidateRow, CandidateSort,
+    JobPage, JobQuery, JobRecord, JobRow, JobSort, SortDir, StageRecord, StageRow, UserRecord,
 };
-use rusqlite::{OptionalExtension, ToSql, params, params_from_iter};
+use rusqlite::{params, params_from_iter, OptionalExtension, ToSql};
 
 use crate::{Store, StoreError};
 
@@ -78,14 +77,25 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for s in stages {
-                stmt.execute(params![connection_id, s.id, s.job_id, s.name, s.priority, s.active])?;
+                stmt.execute(params![
+                    connection_id,
+                    s.id,
+                    s.job_id,
+                    s.name,
+                    s.priority,
+                    s.active
+                ])?;
             }
         }
         tx.commit()?;
         Ok(())
     }
 
-    pub fn upsert_users(&self, connection_id: &str, users: &[UserRecord]) -> Result<(), StoreError> {
+    pub fn upsert_users(
+        &self,
+        connection_id: &str,
+        users: &[UserRecord],
+    ) -> Result<(), StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         {
@@ -195,8 +205,9 @@ impl Store {
 
     pub fn job_ids(&self, connection_id: &str) -> Result<Vec<String>, StoreError> {
         let conn = self.reader();
-        let mut stmt =
-            conn.prepare("SELECT id FROM jobs WHERE connection_id = ?1 ORDER BY CAST(id AS INTEGER), id")?;
+        let mut stmt = conn.prepare(
+            "SELECT id FROM jobs WHERE connection_id = ?1 ORDER BY CAST(id AS INTEGER), id",
+        )?;
         let ids = stmt
             .query_map([connection_id], |row| row.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
@@ -271,7 +282,11 @@ impl Store {
         Ok(JobPage { items, total })
     }
 
-    pub fn job_stages(&self, connection_id: &str, job_id: &str) -> Result<Vec<StageRow>, StoreError> {
+    pub fn job_stages(
+        &self,
+        connection_id: &str,
+        job_id: &str,
+    ) -> Result<Vec<StageRow>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare(
             "SELECT id, job_id, name, priority, active FROM job_stages

@@ -3,9 +3,9 @@
 //! state machine (pending -> processed | failed, failed -> pending on Retry).
 
 use reqlink_domain::{DeliveryDetail, DeliveryQuery, DeliveryRow, DeliveryStatus};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{params, OptionalExtension};
 
-use crate::{Store, StoreError, now_rfc3339};
+use crate::{now_rfc3339, Store, StoreError};
 
 const EXCERPT_BYTES: usize = 4096;
 
@@ -114,7 +114,10 @@ impl Store {
 
     /// Inserts a batch of deliveries in one transaction (the receiver's group
     /// commit). Duplicates are reported, not stored twice.
-    pub fn insert_deliveries(&self, batch: &[NewDelivery]) -> Result<Vec<DeliveryInsert>, StoreError> {
+    pub fn insert_deliveries(
+        &self,
+        batch: &[NewDelivery],
+    ) -> Result<Vec<DeliveryInsert>, StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let mut out = Vec::with_capacity(batch.len());
@@ -147,7 +150,10 @@ impl Store {
                     });
                 } else {
                     let id = existing.query_row(params![d.source, d.dedupe_key], |r| r.get(0))?;
-                    out.push(DeliveryInsert { id, duplicate: true });
+                    out.push(DeliveryInsert {
+                        id,
+                        duplicate: true,
+                    });
                 }
             }
         }
@@ -176,7 +182,11 @@ impl Store {
     }
 
     pub fn finish_delivery(&self, id: i64, error: Option<&str>) -> Result<(), StoreError> {
-        let status = if error.is_some() { "failed" } else { "processed" };
+        let status = if error.is_some() {
+            "failed"
+        } else {
+            "processed"
+        };
         self.writer().execute(
             "UPDATE deliveries SET status = ?2, error = ?3, attempts = attempts + 1, processed_at = ?4
              WHERE id = ?1",
@@ -199,7 +209,8 @@ impl Store {
     }
 
     pub fn record_rejected(&self, r: &NewRejected<'_>) -> Result<(), StoreError> {
-        let excerpt = String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT_BYTES)]).into_owned();
+        let excerpt =
+            String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT_BYTES)]).into_owned();
         self.writer().execute(
             "INSERT INTO rejected_deliveries (received_at, source, event_type, reason, size, body_excerpt)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -216,7 +227,11 @@ impl Store {
 
     /// Accepted and rejected deliveries, newest first.
     pub fn list_deliveries(&self, query: &DeliveryQuery) -> Result<Vec<DeliveryRow>, StoreError> {
-        let limit = if query.limit == 0 { 200 } else { query.limit.min(1000) };
+        let limit = if query.limit == 0 {
+            200
+        } else {
+            query.limit.min(1000)
+        };
         let status = query.status.map(|s| match s {
             DeliveryStatus::Pending => "pending",
             DeliveryStatus::Processed => "processed",

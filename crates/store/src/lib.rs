@@ -21,8 +21,8 @@ use rusqlite::Connection;
 pub use activity::NewActivity;
 pub use error::StoreError;
 pub use inbox::{DeliveryInsert, Endpoint, NewDelivery, NewRejected, StoredDelivery};
+pub use migrate::{migrations, SCHEMA_VERSION};
 pub use time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
-pub use migrate::{SCHEMA_VERSION, migrations};
 pub use workspace::{NewConnection, SANDBOX_WORKSPACE_ID};
 
 /// File name of the database inside the data directory.

@@ -15,6 +15,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_receiver_reports",
         include_str!("migrations/0002_receiver_reports.sql"),
     ),
+    (
+        "0003_settings",
+        include_str!("migrations/0003_settings.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -59,7 +63,10 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         let list: &[(&str, &str)] = &[
             ("one", "CREATE TABLE a (x INTEGER);"),
-            ("two", "CREATE TABLE b (y INTEGER); INSERT INTO nope VALUES (1);"),
+            (
+                "two",
+                "CREATE TABLE b (y INTEGER); INSERT INTO nope VALUES (1);",
+            ),
         ];
         let err = apply_list(&mut conn, list).unwrap_err();
         assert!(matches!(err, StoreError::Migration { name: "two", .. }));

@@ -3,12 +3,12 @@
 
 use reqlink_domain::{
     InterviewEvent, InterviewStage, ReportPage, ReportQuery, ReportRecord, ReportRow, ReportSort,
-    SNIPPET_CLOSE, SNIPPET_OPEN, ScoreBucket, ScoreDistribution, SortDir,
+    ScoreBucket, ScoreDistribution, SortDir, SNIPPET_CLOSE, SNIPPET_OPEN,
 };
-use rusqlite::{OptionalExtension, ToSql, Transaction, params};
+use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 
 use crate::time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
-use crate::{Store, StoreError, now_rfc3339};
+use crate::{now_rfc3339, Store, StoreError};
 
 const DEFAULT_PAGE: u32 = 100;
 
@@ -143,7 +143,9 @@ impl Store {
         };
         let order = match query.sort {
             Some(ReportSort::Score) => format!("r.match_score {dir}, r.report_at DESC"),
-            Some(ReportSort::Candidate) => format!("r.candidate_name COLLATE NOCASE {dir}, r.report_at DESC"),
+            Some(ReportSort::Candidate) => {
+                format!("r.candidate_name COLLATE NOCASE {dir}, r.report_at DESC")
+            }
             Some(ReportSort::ReportedAt) => format!("r.report_at {dir}"),
             // Best match first when searching, newest first otherwise.
             None if search.is_some() => "bm25(report_fts)".into(),
@@ -161,7 +163,11 @@ impl Store {
             arg_refs.as_slice(),
             |r| r.get(0),
         )?;
-        let limit = if query.limit == 0 { DEFAULT_PAGE } else { query.limit.min(500) };
+        let limit = if query.limit == 0 {
+            DEFAULT_PAGE
+        } else {
+            query.limit.min(500)
+        };
         let sql = format!(
             "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
                     r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, {snippet}
@@ -214,7 +220,12 @@ impl Store {
                 out.push(ScoreDistribution {
                     posting_id: posting_id.clone(),
                     posting_title: title.clone(),
-                    buckets: (0..10).map(|b| ScoreBucket { from: b * 10, count: 0 }).collect(),
+                    buckets: (0..10)
+                        .map(|b| ScoreBucket {
+                            from: b * 10,
+                            count: 0,
+                        })
+                        .collect(),
                 });
             }
             let dist = out.last_mut().expect("pushed above");
@@ -309,7 +320,10 @@ fn upsert_report_tx(tx: &Transaction<'_>, r: &ReportRecord) -> Result<(), StoreE
             now_rfc3339()
         ],
     )?;
-    tx.execute("DELETE FROM report_fts WHERE interview_id = ?1", [&r.interview_id])?;
+    tx.execute(
+        "DELETE FROM report_fts WHERE interview_id = ?1",
+        [&r.interview_id],
+    )?;
     let candidate = [r.candidate_name.as_deref(), r.candidate_email.as_deref()]
         .into_iter()
         .flatten()

@@ -3,9 +3,9 @@
 use reqlink_domain::{
     ConnectionState, ConnectionView, EntityCounts, Provider, WorkspaceInfo, WorkspaceKind,
 };
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{params, OptionalExtension};
 
-use crate::{Store, StoreError, now_rfc3339};
+use crate::{now_rfc3339, Store, StoreError};
 
 pub const SANDBOX_WORKSPACE_ID: &str = "sandbox";
 
@@ -168,4 +168,28 @@ pub(crate) fn enum_str<T: serde::Serialize>(value: &T) -> String {
 
 pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     Ok(serde_json::from_value(serde_json::Value::String(s.into()))?)
+}
+
+impl Store {
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .reader()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Stores `value`, or removes the setting when `None`.
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        let conn = self.writer();
+        match value {
+            Some(v) => conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                params![key, v],
+            )?,
+            None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
 }

@@ -36,9 +36,27 @@ fn reports_filter_sort_and_search_with_snippets() {
     let (_d, store) = fresh();
     store
         .upsert_reports(&[
-            report("a", "p1", 82.0, 1_770_000_000.0, "I migrated our Kubernetes clusters"),
-            report("b", "p1", 45.0, 1_770_000_100.0, "I mostly worked on spreadsheets"),
-            report("c", "p2", 67.0, 1_770_000_200.0, "We ran Kubernetes in production"),
+            report(
+                "a",
+                "p1",
+                82.0,
+                1_770_000_000.0,
+                "I migrated our Kubernetes clusters",
+            ),
+            report(
+                "b",
+                "p1",
+                45.0,
+                1_770_000_100.0,
+                "I mostly worked on spreadsheets",
+            ),
+            report(
+                "c",
+                "p2",
+                67.0,
+                1_770_000_200.0,
+                "We ran Kubernetes in production",
+            ),
         ])
         .unwrap();
     let all = store.list_reports(&ReportQuery::default()).unwrap();
@@ -46,24 +64,47 @@ fn reports_filter_sort_and_search_with_snippets() {
     assert_eq!(all.items[0].interview_id, "c", "newest first");
 
     let p1 = store
-        .list_reports(&ReportQuery { posting_id: Some("p1".into()), ..Default::default() })
+        .list_reports(&ReportQuery {
+            posting_id: Some("p1".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(p1.total, 2);
     let strong = store
-        .list_reports(&ReportQuery { min_score: Some(60.0), sort: Some(ReportSort::Score), ..Default::default() })
+        .list_reports(&ReportQuery {
+            min_score: Some(60.0),
+            sort: Some(ReportSort::Score),
+            ..Default::default()
+        })
         .unwrap();
-    assert_eq!(strong.items.iter().map(|r| r.interview_id.as_str()).collect::<Vec<_>>(), vec!["a", "c"]);
+    assert_eq!(
+        strong
+            .items
+            .iter()
+            .map(|r| r.interview_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["a", "c"]
+    );
 
     let hits = store
-        .list_reports(&ReportQuery { search: Some("kubernet".into()), ..Default::default() })
+        .list_reports(&ReportQuery {
+            search: Some("kubernet".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(hits.total, 2);
     let snippet = hits.items[0].snippet.as_deref().unwrap();
-    assert!(snippet.contains(&format!("{SNIPPET_OPEN}Kubernetes{SNIPPET_CLOSE}")), "{snippet}");
+    assert!(
+        snippet.contains(&format!("{SNIPPET_OPEN}Kubernetes{SNIPPET_CLOSE}")),
+        "{snippet}"
+    );
 
     // FTS syntax in a search is data, not query language.
     let odd = store
-        .list_reports(&ReportQuery { search: Some("\"NEAR( *".into()), ..Default::default() })
+        .list_reports(&ReportQuery {
+            search: Some("\"NEAR( *".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(odd.total, 0);
 
@@ -76,21 +117,35 @@ fn reports_filter_sort_and_search_with_snippets() {
 #[test]
 fn resent_report_replaces_and_keeps_one_search_row() {
     let (_d, store) = fresh();
-    store.upsert_report(&report("a", "p1", 50.0, 1.0, "first words")).unwrap();
+    store
+        .upsert_report(&report("a", "p1", 50.0, 1.0, "first words"))
+        .unwrap();
     store.set_report_pdf("a", Some("/tmp/a.pdf"), None).unwrap();
-    store.upsert_report(&report("a", "p1", 70.0, 2.0, "second words")).unwrap();
+    store
+        .upsert_report(&report("a", "p1", 70.0, 2.0, "second words"))
+        .unwrap();
     let page = store.list_reports(&ReportQuery::default()).unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].match_score, Some(70.0));
-    assert!(page.items[0].has_pdf, "same report_url keeps the cached PDF");
-    let old = store.list_reports(&ReportQuery { search: Some("first".into()), ..Default::default() }).unwrap();
+    assert!(
+        page.items[0].has_pdf,
+        "same report_url keeps the cached PDF"
+    );
+    let old = store
+        .list_reports(&ReportQuery {
+            search: Some("first".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(old.total, 0);
 }
 
 #[test]
 fn interview_stage_never_moves_backwards() {
     let (_d, store) = fresh();
-    store.upsert_report(&report("i1", "p1", 70.0, 10.0, "t")).unwrap();
+    store
+        .upsert_report(&report("i1", "p1", 70.0, 10.0, "t"))
+        .unwrap();
     store
         .record_interview_event(&InterviewEvent {
             interview_id: "i1".into(),
@@ -117,7 +172,9 @@ fn deliveries_dedupe_queue_and_dead_letter() {
         interview_id: Some("i1".into()),
         body: br#"{"interview_id":"i1"}"#.to_vec(),
     };
-    let first = store.insert_deliveries(&[d("k1"), d("k2"), d("k1")]).unwrap();
+    let first = store
+        .insert_deliveries(&[d("k1"), d("k2"), d("k1")])
+        .unwrap();
     assert!(!first[0].duplicate && !first[1].duplicate);
     assert!(first[2].duplicate);
     assert_eq!(first[2].id, first[0].id);
@@ -129,7 +186,10 @@ fn deliveries_dedupe_queue_and_dead_letter() {
     store.finish_delivery(pending[1].id, Some("boom")).unwrap();
     assert!(store.pending_deliveries(10).unwrap().is_empty());
     let failed = store
-        .list_deliveries(&DeliveryQuery { status: Some(DeliveryStatus::Failed), limit: 0 })
+        .list_deliveries(&DeliveryQuery {
+            status: Some(DeliveryStatus::Failed),
+            limit: 0,
+        })
         .unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].error.as_deref(), Some("boom"));
@@ -146,7 +206,10 @@ fn deliveries_dedupe_queue_and_dead_letter() {
         .unwrap();
     let all = store.list_deliveries(&DeliveryQuery::default()).unwrap();
     assert_eq!(all.len(), 3);
-    let rejected = all.iter().find(|r| r.status == DeliveryStatus::Rejected).unwrap();
+    let rejected = all
+        .iter()
+        .find(|r| r.status == DeliveryStatus::Rejected)
+        .unwrap();
     let detail = store.delivery_detail(&rejected.id).unwrap();
     assert_eq!(detail.payload, "<html>");
     assert!(store.delivery_detail("d999").is_err());
@@ -166,7 +229,10 @@ fn endpoints_resolve_until_revoked() {
         })
         .unwrap();
     store.set_endpoint_webhook("t1", "w1").unwrap();
-    assert_eq!(store.endpoint("t1").unwrap().unwrap().webhook_id.as_deref(), Some("w1"));
+    assert_eq!(
+        store.endpoint("t1").unwrap().unwrap().webhook_id.as_deref(),
+        Some("w1")
+    );
     assert_eq!(store.endpoints_for_posting("p1").unwrap().len(), 1);
     store.revoke_endpoint_for_webhook("w1").unwrap();
     assert!(store.endpoint("t1").unwrap().is_none());

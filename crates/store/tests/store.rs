@@ -3,7 +3,7 @@ use reqlink_domain::{
     ConnectionState, ErrorCode, JobQuery, JobRecord, JobSort, Provider, SortDir, StageRecord,
 };
 use reqlink_store::{
-    NewActivity, NewConnection, SANDBOX_WORKSPACE_ID, SCHEMA_VERSION, Store, StoreError,
+    NewActivity, NewConnection, Store, StoreError, SANDBOX_WORKSPACE_ID, SCHEMA_VERSION,
 };
 
 fn fresh() -> (tempfile::TempDir, Store) {
@@ -63,8 +63,17 @@ fn fresh_database_is_at_current_schema_in_wal_mode() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    for expected in ["activity", "candidates", "connections", "jobs", "workspaces"] {
-        assert!(tables.iter().any(|t| t == expected), "missing {expected}: {tables:?}");
+    for expected in [
+        "activity",
+        "candidates",
+        "connections",
+        "jobs",
+        "workspaces",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == expected),
+            "missing {expected}: {tables:?}"
+        );
     }
 }
 
@@ -72,7 +81,9 @@ fn fresh_database_is_at_current_schema_in_wal_mode() {
 fn reopening_keeps_data_and_does_not_reapply_migrations() {
     let (dir, store) = fresh();
     let conn_id = with_connection(&store);
-    store.upsert_jobs(conn_id, &[job("1", "Backend Engineer", "open")]).unwrap();
+    store
+        .upsert_jobs(conn_id, &[job("1", "Backend Engineer", "open")])
+        .unwrap();
     drop(store);
     let store = Store::open_in_dir(dir.path()).unwrap();
     assert_eq!(store.list_jobs(&JobQuery::default()).unwrap().total, 1);
@@ -84,10 +95,15 @@ fn newer_database_is_refused_with_a_clear_error() {
     let path = dir.path().join(reqlink_store::DB_FILE);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
     }
-    let err = Store::open(&path).err().expect("must refuse a newer schema");
-    assert!(matches!(err, StoreError::TooNew { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION));
+    let err = Store::open(&path)
+        .err()
+        .expect("must refuse a newer schema");
+    assert!(
+        matches!(err, StoreError::TooNew { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION)
+    );
     let api: reqlink_domain::ApiError = err.into();
     assert_eq!(api.code, ErrorCode::DatabaseTooNew);
     assert!(api.message.contains("newer version of Reqlink"));
@@ -111,13 +127,18 @@ fn foreign_keys_are_enforced() {
 fn a_failed_batch_leaves_earlier_data_untouched() {
     let (_dir, store) = fresh();
     let conn_id = with_connection(&store);
-    store.upsert_jobs(conn_id, &[job("1", "Ok", "open")]).unwrap();
+    store
+        .upsert_jobs(conn_id, &[job("1", "Ok", "open")])
+        .unwrap();
     // A batch for a connection that does not exist fails on its foreign key:
     // none of it lands and the earlier job is still there.
     let bad = vec![job("2", "Second", "open"), job("3", "Third", "open")];
     assert!(store.upsert_jobs("missing", &bad).is_err());
     let jobs = store.list_jobs(&JobQuery::default()).unwrap();
-    assert_eq!(jobs.items.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), vec!["1"]);
+    assert_eq!(
+        jobs.items.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+        vec!["1"]
+    );
 }
 
 #[test]
@@ -139,8 +160,20 @@ fn job_list_filters_searches_sorts_and_counts() {
             c,
             "1",
             &[
-                StageRecord { id: "10".into(), job_id: "1".into(), name: "Review".into(), priority: 0, active: true },
-                StageRecord { id: "11".into(), job_id: "1".into(), name: "AI Interview".into(), priority: 1, active: true },
+                StageRecord {
+                    id: "10".into(),
+                    job_id: "1".into(),
+                    name: "Review".into(),
+                    priority: 0,
+                    active: true,
+                },
+                StageRecord {
+                    id: "11".into(),
+                    job_id: "1".into(),
+                    name: "AI Interview".into(),
+                    priority: 1,
+                    active: true,
+                },
             ],
         )
         .unwrap();
@@ -169,17 +202,29 @@ fn job_list_filters_searches_sorts_and_counts() {
     assert_eq!(backend.departments, vec!["Engineering".to_string()]);
 
     let open = store
-        .list_jobs(&JobQuery { status: Some("open".into()), ..Default::default() })
+        .list_jobs(&JobQuery {
+            status: Some("open".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(open.total, 2);
 
     // `%` is literal in a search, not a wildcard.
     let pct = store
-        .list_jobs(&JobQuery { search: Some("50%".into()), ..Default::default() })
+        .list_jobs(&JobQuery {
+            search: Some("50%".into()),
+            ..Default::default()
+        })
         .unwrap();
-    assert_eq!(pct.items.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), vec!["3"]);
+    assert_eq!(
+        pct.items.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+        vec!["3"]
+    );
     let by_req = store
-        .list_jobs(&JobQuery { search: Some("REQ-2".into()), ..Default::default() })
+        .list_jobs(&JobQuery {
+            search: Some("REQ-2".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(by_req.total, 1);
 
@@ -191,11 +236,28 @@ fn job_list_filters_searches_sorts_and_counts() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!((newest.items.len(), newest.items[0].id.as_str(), newest.total), (1, "3", 3));
+    assert_eq!(
+        (
+            newest.items.len(),
+            newest.items[0].id.as_str(),
+            newest.total
+        ),
+        (1, "3", 3)
+    );
 
     // Replacing stages drops the ones the ATS no longer has.
     store
-        .replace_job_stages(c, "1", &[StageRecord { id: "11".into(), job_id: "1".into(), name: "AI Interview".into(), priority: 1, active: true }])
+        .replace_job_stages(
+            c,
+            "1",
+            &[StageRecord {
+                id: "11".into(),
+                job_id: "1".into(),
+                name: "AI Interview".into(),
+                priority: 1,
+                active: true,
+            }],
+        )
         .unwrap();
     assert_eq!(store.job_stages(c, "1").unwrap().len(), 1);
 }
@@ -204,7 +266,15 @@ fn job_list_filters_searches_sorts_and_counts() {
 fn candidate_list_shows_latest_application_and_filters_by_job() {
     let (_dir, store) = fresh();
     let c = with_connection(&store);
-    store.upsert_jobs(c, &[job("1", "Backend Engineer", "open"), job("2", "Designer", "open")]).unwrap();
+    store
+        .upsert_jobs(
+            c,
+            &[
+                job("1", "Backend Engineer", "open"),
+                job("2", "Designer", "open"),
+            ],
+        )
+        .unwrap();
     let cand = |id: &str, first: &str, last: &str| CandidateRecord {
         id: id.into(),
         first_name: first.into(),
@@ -214,7 +284,12 @@ fn candidate_list_shows_latest_application_and_filters_by_job() {
         title: None,
         updated_at: Some("2026-03-01T00:00:00.000Z".into()),
     };
-    store.upsert_candidates(c, &[cand("1", "Ada", "Lovelace"), cand("2", "Alan", "Turing")]).unwrap();
+    store
+        .upsert_candidates(
+            c,
+            &[cand("1", "Ada", "Lovelace"), cand("2", "Alan", "Turing")],
+        )
+        .unwrap();
     let app = |id: &str, cand: &str, job: &str, stage: &str, at: &str| ApplicationRecord {
         id: id.into(),
         candidate_id: cand.into(),
@@ -245,11 +320,24 @@ fn candidate_list_shows_latest_application_and_filters_by_job() {
     assert_eq!(ada.application_count, 2);
 
     let for_designer = store
-        .list_candidates(&CandidateQuery { job_id: Some("2".into()), ..Default::default() })
+        .list_candidates(&CandidateQuery {
+            job_id: Some("2".into()),
+            ..Default::default()
+        })
         .unwrap();
-    assert_eq!(for_designer.items.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec!["1"]);
+    assert_eq!(
+        for_designer
+            .items
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["1"]
+    );
     let search = store
-        .list_candidates(&CandidateQuery { search: Some("turing".into()), ..Default::default() })
+        .list_candidates(&CandidateQuery {
+            search: Some("turing".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(search.total, 1);
 }
@@ -259,14 +347,21 @@ fn connections_report_state_and_counts() {
     let (_dir, store) = fresh();
     let c = with_connection(&store);
     store.upsert_jobs(c, &[job("1", "A", "open")]).unwrap();
-    store.set_connection_state(c, ConnectionState::Connected, None).unwrap();
+    store
+        .set_connection_state(c, ConnectionState::Connected, None)
+        .unwrap();
     store.mark_synced(c, "2026-11-24T00:00:00.000Z").unwrap();
     let list = store.list_connections(SANDBOX_WORKSPACE_ID).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, ConnectionState::Connected);
     assert_eq!(list[0].counts.jobs, 1);
-    assert_eq!(list[0].last_sync_at.as_deref(), Some("2026-11-24T00:00:00.000Z"));
-    assert!(store.set_connection_state("nope", ConnectionState::Error, None).is_err());
+    assert_eq!(
+        list[0].last_sync_at.as_deref(),
+        Some("2026-11-24T00:00:00.000Z")
+    );
+    assert!(store
+        .set_connection_state("nope", ConnectionState::Error, None)
+        .is_err());
 }
 
 #[test]
@@ -283,7 +378,10 @@ fn activity_is_listed_newest_first() {
             .unwrap();
     }
     let list = store.list_activity(&ActivityQuery { limit: 2 }).unwrap();
-    assert_eq!(list.iter().map(|a| a.message.as_str()).collect::<Vec<_>>(), vec!["run 2", "run 1"]);
+    assert_eq!(
+        list.iter().map(|a| a.message.as_str()).collect::<Vec<_>>(),
+        vec!["run 2", "run 1"]
+    );
 }
 
 #[test]
@@ -291,7 +389,14 @@ fn sync_cursor_round_trips() {
     let (_dir, store) = fresh();
     let c = with_connection(&store);
     assert_eq!(store.sync_cursor(c, "jobs").unwrap(), None);
-    store.set_sync_cursor(c, "jobs", "2026-01-01T00:00:00Z").unwrap();
-    store.set_sync_cursor(c, "jobs", "2026-02-01T00:00:00Z").unwrap();
-    assert_eq!(store.sync_cursor(c, "jobs").unwrap().as_deref(), Some("2026-02-01T00:00:00Z"));
+    store
+        .set_sync_cursor(c, "jobs", "2026-01-01T00:00:00Z")
+        .unwrap();
+    store
+        .set_sync_cursor(c, "jobs", "2026-02-01T00:00:00Z")
+        .unwrap();
+    assert_eq!(
+        store.sync_cursor(c, "jobs").unwrap().as_deref(),
+        Some("2026-02-01T00:00:00Z")
+    );
 }

@@ -1,0 +1,163 @@
+//! The inbox worker: turns stored deliveries into interviews and reports,
+//! after the receiver has acknowledged them. A delivery that cannot be
+//! processed becomes a dead letter with its reason; Retry requeues it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqlink_domain::{InterviewEvent, InterviewStage};
+use reqlink_platform::payload::{parse_event, PlatformEvent};
+use reqlink_store::{Store, StoredDelivery};
+
+use crate::reports::to_record;
+
+const BATCH: u32 = 200;
+const PDF_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// What one pass changed, for change events.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Processed {
+    pub deliveries: usize,
+    pub reports: usize,
+    pub failed: usize,
+}
+
+/// Processes every pending delivery (blocking; run off the async workers).
+pub fn process_pending(store: &Store) -> Result<Processed, reqlink_store::StoreError> {
+    let mut total = Processed::default();
+    loop {
+        let batch = store.pending_deliveries(BATCH)?;
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        for delivery in &batch {
+            total.deliveries += 1;
+            match process_one(store, delivery) {
+                Ok(report) => {
+                    store.finish_delivery(delivery.id, None)?;
+                    total.reports += usize::from(report);
+                }
+                Err(reason) => {
+                    tracing::warn!(id = delivery.id, "delivery moved to dead letters: {reason}");
+                    store.finish_delivery(delivery.id, Some(&reason))?;
+                    total.failed += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Returns whether the delivery stored a report.
+fn process_one(store: &Store, delivery: &StoredDelivery) -> Result<bool, String> {
+    if delivery.source != "platform" {
+        return Err(format!(
+            "no processor for {} deliveries yet",
+            delivery.source
+        ));
+    }
+    let event = parse_event(&delivery.event_type, &delivery.body).map_err(|e| e.to_string())?;
+    let stored = match event {
+        PlatformEvent::InterviewStarted(e) => store
+            .record_interview_event(&InterviewEvent {
+                interview_id: e.interview_id.clone(),
+                posting_id: e.posting_id.clone(),
+                candidate_id: Some(e.metadata.candidate_id.clone()).filter(|s| !s.is_empty()),
+                candidate_name: Some(e.metadata.candidate_name.clone()).filter(|s| !s.is_empty()),
+                candidate_email: Some(e.metadata.candidate_email.clone()).filter(|s| !s.is_empty()),
+                stage: InterviewStage::Started,
+                at: e.timestamp,
+            })
+            .map(|_| false),
+        PlatformEvent::InterviewCompleted(e) => store
+            .record_interview_event(&InterviewEvent {
+                interview_id: e.interview_id.clone(),
+                posting_id: e.posting_id.clone(),
+                candidate_id: None,
+                candidate_name: None,
+                candidate_email: None,
+                stage: InterviewStage::Completed,
+                at: e.completion_timestamp,
+            })
+            .map(|_| false),
+        PlatformEvent::ReportAvailable(report) => {
+            let raw = String::from_utf8_lossy(&delivery.body).into_owned();
+            store.upsert_report(&to_record(&report, raw)).map(|_| true)
+        }
+    };
+    stored.map_err(|e| format!("could not store the event: {e}"))
+}
+
+/// Downloads and caches report PDFs not cached yet, so reports open offline.
+pub async fn cache_pdfs(store: Arc<Store>, dir: PathBuf, http: reqwest::Client) -> usize {
+    let missing = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.reports_missing_pdf(50))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    };
+    let mut cached = 0;
+    for (interview_id, url) in missing {
+        let result = fetch_pdf(&http, &url, &dir, &interview_id).await;
+        let store = store.clone();
+        let id = interview_id.clone();
+        let _ = tokio::task::spawn_blocking(move || match &result {
+            Ok(path) => store.set_report_pdf(&id, Some(&path.display().to_string()), None),
+            Err(e) => store.set_report_pdf(&id, None, Some(e)),
+        })
+        .await;
+        cached += 1;
+    }
+    cached
+}
+
+async fn fetch_pdf(
+    http: &reqwest::Client,
+    url: &str,
+    dir: &Path,
+    interview_id: &str,
+) -> Result<PathBuf, String> {
+    let parsed = url::Url::parse(url).map_err(|_| format!("report_url {url:?} is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "report_url scheme {:?} is not allowed",
+            parsed.scheme()
+        ));
+    }
+    let response = http
+        .get(parsed)
+        .timeout(Duration::from_secs(60))
+        .send()
+        .await
+        .map_err(|e| format!("could not download the PDF: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "the PDF download answered HTTP {}",
+            response.status().as_u16()
+        ));
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| format!("the PDF download broke off: {e}"))?;
+    if bytes.len() > PDF_MAX_BYTES {
+        return Err("the PDF is larger than 50 MB".into());
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        return Err("the downloaded file is not a PDF".into());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Interview ids come from the network: keep only safe characters.
+    let name: String = interview_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(100)
+        .collect();
+    let path = dir.join(format!("{name}.pdf"));
+    let tmp = dir.join(format!("{name}.pdf.part"));
+    std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}

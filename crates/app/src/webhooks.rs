@@ -1,0 +1,336 @@
+//! The receiver, its inbox worker, webhook subscriptions on the platform,
+//! the delivery log and the reports: the interview-platform side of the
+//! core's commands.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqlink_domain::{
+    ActivityLevel, ApiError, AppEvent, DeliveryDetail, DeliveryQuery, DeliveryRequest, DeliveryRow,
+    ErrorCode, PostingRequest, PublicUrlRequest, ReceiverStatus, ReportDetail, ReportPage,
+    ReportQuery, ReportRequest, ScoreDistribution, WebhookRequest, WebhookTarget,
+};
+use reqlink_platform::payload::{parse_event, PlatformEvent};
+use reqlink_platform::{CreateWebhook, EventType, HttpMethod, PlatformClient};
+use reqlink_receiver::Receiver;
+use reqlink_store::{Endpoint, Store};
+use tokio::sync::Notify;
+
+use crate::core::Core;
+use crate::inbox;
+use crate::reports::to_detail;
+
+const PUBLIC_BASE_URL: &str = "receiver.public_base_url";
+const HOOK_PATH: &str = "/hooks/platform/";
+/// How often the worker looks at the inbox even without a wake-up (a
+/// delivery stored just before a crash is picked up after restart).
+const WORKER_TICK: Duration = Duration::from_secs(10);
+
+/// Starts the receiver on `addr`; if that fixed port is taken, on a free
+/// one, saying so (the platform must then be told the new address).
+pub(crate) async fn start_receiver(
+    store: Arc<Store>,
+    addr: SocketAddr,
+    inbox: Arc<Notify>,
+) -> (Option<Receiver>, Option<String>) {
+    match Receiver::start(store.clone(), addr, inbox.clone()).await {
+        Ok(r) => (Some(r), None),
+        Err(first) if addr.port() != 0 => {
+            let fallback = SocketAddr::new(addr.ip(), 0);
+            match Receiver::start(store, fallback, inbox).await {
+                Ok(r) => {
+                    let note = format!(
+                        "{first}; listening on {} instead. Set REQLINK_RECEIVER_ADDR to choose the address.",
+                        r.local_addr()
+                    );
+                    tracing::warn!("{note}");
+                    (Some(r), Some(note))
+                }
+                Err(e) => (None, Some(e.to_string())),
+            }
+        }
+        Err(e) => (None, Some(e.to_string())),
+    }
+}
+
+fn platform(core: &Core) -> Result<&PlatformClient, ApiError> {
+    core.inner.platform.as_ref().map(|(_, c)| c).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            "No interview platform is connected.",
+        )
+    })
+}
+
+impl Core {
+    pub(crate) fn start_inbox_worker(&self) {
+        let core = self.clone();
+        let handle = tokio::spawn(async move {
+            loop {
+                core.process_inbox().await;
+                tokio::select! {
+                    _ = core.inner.inbox.notified() => {}
+                    _ = tokio::time::sleep(WORKER_TICK) => {}
+                }
+            }
+        });
+        *self.inner.worker.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+    }
+
+    /// Processes pending deliveries and caches new PDFs; returns what changed.
+    pub async fn process_inbox(&self) -> inbox::Processed {
+        let store = self.inner.store.clone();
+        let processed = tokio::task::spawn_blocking(move || inbox::process_pending(&store))
+            .await
+            .ok()
+            .and_then(|r| {
+                r.map_err(|e| tracing::error!("inbox processing stopped: {e}"))
+                    .ok()
+            })
+            .unwrap_or_default();
+        if processed.deliveries > 0 {
+            if processed.failed > 0 {
+                self.activity(
+                    ActivityLevel::Error,
+                    "delivery_failed",
+                    &format!(
+                        "{} webhook deliveries could not be processed; see Webhooks → Delivery log to retry",
+                        processed.failed
+                    ),
+                );
+            }
+            self.emit(AppEvent::DataChanged {
+                entities: vec!["reports".into(), "deliveries".into()],
+            });
+        }
+        let cached = inbox::cache_pdfs(
+            self.inner.store.clone(),
+            self.inner.data_dir.join("reports"),
+            self.inner.http.clone(),
+        )
+        .await;
+        if cached > 0 {
+            self.emit(AppEvent::DataChanged {
+                entities: vec!["reports".into()],
+            });
+        }
+        processed
+    }
+
+    /// The URL the platform is told to call: the configured public base
+    /// (a tunnel) or the receiver's own address.
+    async fn public_base_url(&self) -> Option<String> {
+        let store = self.inner.store.clone();
+        let configured = tokio::task::spawn_blocking(move || store.setting(PUBLIC_BASE_URL))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .flatten();
+        configured.or_else(|| self.inner.receiver_addr.map(|a| format!("http://{a}")))
+    }
+
+    pub(crate) async fn webhook_target(&self, url: &str) -> WebhookTarget {
+        let Some(idx) = url.find(HOOK_PATH) else {
+            return WebhookTarget::Elsewhere;
+        };
+        let token = &url[idx + HOOK_PATH.len()..];
+        let base = self.public_base_url().await.unwrap_or_default();
+        let store = self.inner.store.clone();
+        let token_owned = token.to_string();
+        let live = tokio::task::spawn_blocking(move || store.endpoint(&token_owned))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some();
+        if live && url[..idx] == *base.trim_end_matches('/') {
+            WebhookTarget::ThisReceiver
+        } else if live || token.len() == 64 {
+            WebhookTarget::Stale
+        } else {
+            WebhookTarget::Elsewhere
+        }
+    }
+
+    pub async fn receiver_status(&self) -> Result<ReceiverStatus, ApiError> {
+        Ok(ReceiverStatus {
+            running: self.inner.receiver_addr.is_some(),
+            listen_address: self.inner.receiver_addr.map(|a| a.to_string()),
+            public_base_url: self.public_base_url().await,
+            error: self.inner.receiver_error.clone(),
+        })
+    }
+
+    pub async fn set_public_base_url(
+        &self,
+        req: PublicUrlRequest,
+    ) -> Result<ReceiverStatus, ApiError> {
+        let value = req
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &value {
+            let parsed = url::Url::parse(u).map_err(|_| {
+                ApiError::invalid_input(format!(
+                    "{u:?} is not a URL; use e.g. https://example.trycloudflare.com"
+                ))
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return Err(ApiError::invalid_input(
+                    "The public base URL must be an http(s) URL with a host.",
+                ));
+            }
+        }
+        let v = value.clone();
+        self.read(move |store| Ok(store.set_setting(PUBLIC_BASE_URL, v.as_deref())?))
+            .await?;
+        self.emit(AppEvent::DataChanged {
+            entities: vec!["receiver".into(), "agents".into()],
+        });
+        self.receiver_status().await
+    }
+
+    /// Subscribes this receiver to all three events of a posting, and
+    /// deactivates subscriptions that point at an old address of ours.
+    pub async fn subscribe_all(&self, req: PostingRequest) -> Result<(), ApiError> {
+        let client = platform(self)?;
+        let base = self.public_base_url().await.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Internal,
+                "The webhook receiver is not running; see Webhooks for the reason.",
+            )
+        })?;
+        let hooks =
+            self.note_reachability(client.list_webhooks(Some(&req.posting_id), None).await)?;
+        for hook in hooks.iter().filter(|h| h.is_active) {
+            if self.webhook_target(&hook.url).await == WebhookTarget::Stale {
+                client.deactivate_webhook(&hook.webhook_id).await?;
+                let id = hook.webhook_id.clone();
+                self.read(move |store| Ok(store.revoke_endpoint_for_webhook(&id)?))
+                    .await?;
+            }
+        }
+        let mut created = 0;
+        for event in EventType::ALL {
+            let mut covered = false;
+            for h in hooks
+                .iter()
+                .filter(|h| h.is_active && h.event_type == event.as_str())
+            {
+                if self.webhook_target(&h.url).await == WebhookTarget::ThisReceiver {
+                    covered = true;
+                }
+            }
+            if covered {
+                continue;
+            }
+            let token = new_token();
+            let endpoint = Endpoint {
+                token: token.clone(),
+                source: "platform".into(),
+                connection_id: self.inner.platform.as_ref().map(|(id, _)| id.clone()),
+                posting_id: Some(req.posting_id.clone()),
+                event_type: Some(event.as_str().into()),
+                webhook_id: None,
+            };
+            self.read(move |store| Ok(store.create_endpoint(&endpoint)?))
+                .await?;
+            let url = format!("{}{HOOK_PATH}{token}", base.trim_end_matches('/'));
+            let hook = client
+                .create_webhook(&CreateWebhook {
+                    posting_id: &req.posting_id,
+                    url: &url,
+                    event_type: event,
+                    http_method: HttpMethod::Post,
+                })
+                .await?;
+            let webhook_id = hook.webhook_id.clone();
+            self.read(move |store| Ok(store.set_endpoint_webhook(&token, &webhook_id)?))
+                .await?;
+            created += 1;
+        }
+        if created > 0 {
+            self.activity(
+                ActivityLevel::Info,
+                "webhooks_subscribed",
+                &format!(
+                    "Subscribed {created} interview events of posting {} to this receiver",
+                    req.posting_id
+                ),
+            );
+        }
+        self.emit(AppEvent::DataChanged {
+            entities: vec!["agents".into(), "webhooks".into()],
+        });
+        Ok(())
+    }
+
+    pub async fn deactivate_webhook(&self, req: WebhookRequest) -> Result<(), ApiError> {
+        let client = platform(self)?;
+        self.note_reachability(client.deactivate_webhook(&req.webhook_id).await)?;
+        let id = req.webhook_id.clone();
+        self.read(move |store| Ok(store.revoke_endpoint_for_webhook(&id)?))
+            .await?;
+        self.emit(AppEvent::DataChanged {
+            entities: vec!["agents".into(), "webhooks".into()],
+        });
+        Ok(())
+    }
+
+    pub async fn list_deliveries(&self, req: DeliveryQuery) -> Result<Vec<DeliveryRow>, ApiError> {
+        self.read(move |store| Ok(store.list_deliveries(&req)?))
+            .await
+    }
+
+    pub async fn get_delivery(&self, req: DeliveryRequest) -> Result<DeliveryDetail, ApiError> {
+        self.read(move |store| Ok(store.delivery_detail(&req.id)?))
+            .await
+    }
+
+    /// Processes a stored delivery again (Retry on a dead letter).
+    pub async fn replay_delivery(&self, req: DeliveryRequest) -> Result<(), ApiError> {
+        let id = Store::parse_delivery_id(&req.id).ok_or_else(|| {
+            ApiError::invalid_input(
+                "Only accepted deliveries can be replayed; rejected ones were never stored.",
+            )
+        })?;
+        self.read(move |store| Ok(store.requeue_delivery(id)?))
+            .await?;
+        self.inner.inbox.notify_one();
+        Ok(())
+    }
+
+    pub async fn list_reports(&self, req: ReportQuery) -> Result<ReportPage, ApiError> {
+        self.read(move |store| Ok(store.list_reports(&req)?)).await
+    }
+
+    pub async fn get_report(&self, req: ReportRequest) -> Result<ReportDetail, ApiError> {
+        self.read(move |store| {
+            let (row, raw) = store.report(&req.interview_id)?.ok_or_else(|| {
+                ApiError::not_found(format!("No report for interview {}", req.interview_id))
+            })?;
+            match parse_event("report_available", raw.as_bytes()) {
+                Ok(PlatformEvent::ReportAvailable(report)) => Ok(to_detail(row, &report)),
+                Ok(_) => Err(ApiError::internal("stored report is not a report")),
+                Err(e) => Err(ApiError::new(
+                    ErrorCode::MalformedResponse,
+                    format!("The stored report cannot be read: {e}"),
+                )),
+            }
+        })
+        .await
+    }
+
+    pub async fn score_distribution(&self) -> Result<Vec<ScoreDistribution>, ApiError> {
+        self.read(|store| Ok(store.score_distribution()?)).await
+    }
+}
+
+/// 256 random bits, hex: the path token that stands in for a signature.
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}

@@ -1,0 +1,324 @@
+//! Subscriptions on the sandbox platform, deliveries into the real
+//! receiver, processing into reports, and the report queries.
+
+use reqlink_app::{Core, CoreOptions, SandboxConfig};
+use reqlink_domain::{
+    DeliveryQuery, DeliveryRequest, DeliveryStatus, ErrorCode, PostingRequest, PublicUrlRequest,
+    ReportQuery, ReportRequest, WebhookRequest, WebhookTarget,
+};
+
+const REPORT: &str = include_str!("../../platform/tests/fixtures/report_available.json");
+const STARTED: &str = include_str!("../../platform/tests/fixtures/interview_started.json");
+const SEED_POSTING: &str = "F9E8D7C6";
+
+async fn start(dir: &std::path::Path) -> Core {
+    let mut options = CoreOptions::new(dir.to_path_buf());
+    options.sandbox = SandboxConfig {
+        jobs: 6,
+        candidates: 20,
+        applications: 20,
+        rate_limit: None,
+        ..SandboxConfig::default()
+    };
+    options.sync_on_start = false;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    Core::start(options).await.unwrap()
+}
+
+/// Waits until the background inbox worker has processed everything.
+async fn settle(core: &Core) {
+    for _ in 0..100 {
+        if core.store().pending_deliveries(1).unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("deliveries still pending after 5 s");
+}
+
+/// Subscribes the first agent and returns (posting id, event -> hook URL).
+async fn subscribe(core: &Core) -> (String, std::collections::HashMap<String, String>) {
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    core.subscribe_all(PostingRequest {
+        posting_id: posting.clone(),
+    })
+    .await
+    .unwrap();
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    let urls = agent
+        .webhooks
+        .iter()
+        .map(|w| (w.event_type.clone(), w.url.clone()))
+        .collect();
+    (posting, urls)
+}
+
+#[tokio::test]
+async fn subscribe_all_creates_three_live_subscriptions_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    assert_eq!(urls.len(), 3);
+    let status = core.receiver_status().await.unwrap();
+    let base = status.public_base_url.unwrap();
+    assert!(urls
+        .values()
+        .all(|u| u.starts_with(&format!("{base}/hooks/platform/"))));
+
+    // Subscribing again changes nothing.
+    core.subscribe_all(PostingRequest {
+        posting_id: posting.clone(),
+    })
+    .await
+    .unwrap();
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    assert_eq!(agent.webhooks.len(), 3);
+    assert!(agent
+        .webhooks
+        .iter()
+        .all(|w| w.target == WebhookTarget::ThisReceiver && w.is_active));
+
+    // Moving the public URL makes them stale; Subscribe all fixes that.
+    core.set_public_base_url(PublicUrlRequest {
+        url: Some("https://tunnel.example.com".into()),
+    })
+    .await
+    .unwrap();
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    assert!(
+        agent
+            .webhooks
+            .iter()
+            .all(|w| w.target == WebhookTarget::Stale),
+        "{:?}",
+        agent.webhooks
+    );
+    core.subscribe_all(PostingRequest {
+        posting_id: posting.clone(),
+    })
+    .await
+    .unwrap();
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    let active: Vec<_> = agent.webhooks.iter().filter(|w| w.is_active).collect();
+    assert_eq!(active.len(), 3);
+    assert!(active.iter().all(|w| w
+        .url
+        .starts_with("https://tunnel.example.com/hooks/platform/")));
+
+    let bad = core
+        .set_public_base_url(PublicUrlRequest {
+            url: Some("ftp://x".into()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn report_delivery_becomes_a_searchable_report_even_out_of_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    let http = reqwest::Client::new();
+
+    // The report arrives before interview_started.
+    let report = REPORT.replace(SEED_POSTING, &posting);
+    let res = http
+        .post(&urls["report_available"])
+        .body(report.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let started = STARTED.replace(SEED_POSTING, &posting);
+    let res = http
+        .post(&urls["interview_started"])
+        .body(started)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // A repeated delivery is acknowledged but creates nothing new.
+    let res = http
+        .post(&urls["report_available"])
+        .body(report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    settle(&core).await;
+    assert_eq!(
+        core.store().delivery_count().unwrap(),
+        2,
+        "the repeat was not stored"
+    );
+    assert_eq!(
+        core.store().interview_stage("A1B2C3D4E5F60718").unwrap(),
+        Some(3)
+    );
+
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    assert_eq!(page.total, 1);
+    let row = &page.items[0];
+    assert_eq!(row.match_score, Some(78.0));
+    assert_eq!(row.candidate_name.as_deref(), Some("Jane Doe"));
+
+    let hits = core
+        .list_reports(ReportQuery {
+            search: Some("distributed".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(hits.total, 1);
+    assert!(hits.items[0]
+        .snippet
+        .as_deref()
+        .unwrap()
+        .contains('\u{E000}'));
+
+    let detail = core
+        .get_report(ReportRequest {
+            interview_id: "A1B2C3D4E5F60718".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.scorecard.len(), 2);
+    assert_eq!(detail.scorecard[1].excerpts[1].timestamp_str, "06:58");
+    assert_eq!(detail.highlights.len(), 3);
+    assert!(detail.transcript.len() >= 3);
+    assert_eq!(detail.speech_score, Some(-1.0));
+
+    let log = core
+        .list_deliveries(DeliveryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|d| d.status == DeliveryStatus::Processed));
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn rejected_and_replayed_deliveries_show_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(&urls["report_available"])
+        .body("<html>oops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let log = core
+        .list_deliveries(DeliveryQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(log[0].status, DeliveryStatus::Rejected);
+    let detail = core
+        .get_delivery(DeliveryRequest {
+            id: log[0].id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.payload, "<html>oops");
+    let err = core
+        .replay_delivery(DeliveryRequest {
+            id: log[0].id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+
+    let started = STARTED.replace(SEED_POSTING, &posting);
+    http.post(&urls["interview_started"])
+        .body(started)
+        .send()
+        .await
+        .unwrap();
+    settle(&core).await;
+    let accepted = core
+        .list_deliveries(DeliveryQuery {
+            status: Some(DeliveryStatus::Processed),
+            limit: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(accepted.len(), 1);
+    core.replay_delivery(DeliveryRequest {
+        id: accepted[0].id.clone(),
+    })
+    .await
+    .unwrap();
+    settle(&core).await;
+    let after = core
+        .list_deliveries(DeliveryQuery::default())
+        .await
+        .unwrap();
+    let replayed = after.iter().find(|d| d.id == accepted[0].id).unwrap();
+    assert_eq!(
+        replayed.status,
+        DeliveryStatus::Processed,
+        "replay processed it again"
+    );
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn deactivating_revokes_the_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    let hook = agent
+        .webhooks
+        .iter()
+        .find(|w| w.event_type == "interview_started")
+        .unwrap();
+    core.deactivate_webhook(WebhookRequest {
+        webhook_id: hook.webhook_id.clone(),
+    })
+    .await
+    .unwrap();
+    let res = reqwest::Client::new()
+        .post(&urls["interview_started"])
+        .body(STARTED.replace(SEED_POSTING, &posting))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "a revoked endpoint is unknown");
+    core.shutdown().await;
+}
