@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use reqlink_app::{resolve_data_dir, Core, CoreOptions};
-use reqlink_domain::{ApiError, CandidateQuery, JobQuery};
+use reqlink_domain::{
+    ApiError, CandidateQuery, JobQuery, ReportQuery, ReportRequest, SNIPPET_CLOSE, SNIPPET_OPEN,
+};
 use reqlink_sandbox::{RateLimit, Sandbox, SandboxConfig};
 
 #[derive(Parser)]
@@ -34,6 +36,14 @@ enum Command {
     Sync(SandboxArgs),
     /// Print the app status (workspace, sync, data directory) as JSON.
     Status,
+    /// Run the webhook receiver, inbox processing and background sync
+    /// without a window, until Ctrl-C or SIGTERM.
+    Serve,
+    /// Read stored interview reports (works offline).
+    Reports {
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
     /// Print stored requisitions as JSON.
     Jobs {
         #[arg(long)]
@@ -48,6 +58,30 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// List reports, newest first, optionally filtered.
+    List {
+        /// Only this agent (posting id).
+        #[arg(long)]
+        posting: Option<String>,
+        #[arg(long)]
+        min_score: Option<f64>,
+        #[arg(long)]
+        max_score: Option<f64>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Full-text search over transcripts, highlights, lowlights and evaluations.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Print one report in full.
+    Show { interview_id: String },
 }
 
 #[derive(clap::Args, Clone)]
@@ -141,6 +175,23 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             print_json(&status?);
             Ok(())
         }
+        Command::Serve => {
+            let mut options = CoreOptions::new(data_dir);
+            options.sync_on_start = true;
+            let core = Core::start(options).await?;
+            let status = core.receiver_status().await?;
+            print_json(&status);
+            eprintln!("reqlink is serving; press Ctrl-C to stop");
+            wait_for_stop().await;
+            core.shutdown().await;
+            Ok(())
+        }
+        Command::Reports { command } => {
+            let core = open(data_dir, None).await?;
+            let result = reports(&core, command).await;
+            core.shutdown().await;
+            result
+        }
         Command::Jobs { search, limit } => {
             let core = open(data_dir, None).await?;
             let jobs = core
@@ -170,9 +221,58 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     }
 }
 
+async fn reports(core: &Core, command: ReportsCommand) -> Result<(), ApiError> {
+    match command {
+        ReportsCommand::List { posting, min_score, max_score, limit } => {
+            let page = core
+                .list_reports(ReportQuery {
+                    posting_id: posting,
+                    min_score,
+                    max_score,
+                    limit,
+                    ..Default::default()
+                })
+                .await?;
+            print_json(&page);
+        }
+        ReportsCommand::Search { query, limit } => {
+            let mut page = core
+                .list_reports(ReportQuery { search: Some(query), limit, ..Default::default() })
+                .await?;
+            // Terminals show the hit delimiters as boxes; use brackets.
+            for row in &mut page.items {
+                if let Some(s) = &mut row.snippet {
+                    *s = s.replace(SNIPPET_OPEN, "[").replace(SNIPPET_CLOSE, "]");
+                }
+            }
+            print_json(&page);
+        }
+        ReportsCommand::Show { interview_id } => {
+            print_json(&core.get_report(ReportRequest { interview_id }).await?);
+        }
+    }
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 async fn open(data_dir: PathBuf, sandbox: Option<SandboxConfig>) -> Result<Core, ApiError> {
     let mut options = CoreOptions::new(data_dir);
     options.sync_on_start = false;
+    // One-shot commands must not take the receiver port from a running app.
+    options.receiver_addr = "127.0.0.1:0".parse().expect("valid address");
     if let Some(sandbox) = sandbox {
         options.sandbox = sandbox;
     }
