@@ -15,6 +15,11 @@ const AFFECTS: Record<string, QueryKey[]> = {
   agents: [keys.agents],
   webhooks: [keys.agents],
   activity: [keys.activity],
+  // A processed report_available adds a report and moves the score chart.
+  reports: [keys.reports, ["get_report"], keys.scoreDistribution],
+  deliveries: [keys.deliveries, ["get_delivery"]],
+  // A new public URL changes which subscriptions point at this app.
+  receiver: [keys.receiver, keys.agents],
 };
 
 function patchStatus(client: QueryClient, patch: (s: AppStatus) => AppStatus) {

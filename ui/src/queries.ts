@@ -1,7 +1,7 @@
 // Query keys and hooks over the Backend. Every key starts with the name of
 // the command that fills it, so events can invalidate by entity.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, JobRow } from "./bindings";
+import type { ApiError, DeliveryStatus, JobRow, ReceiverStatus } from "./bindings";
 import { useBackend } from "./backend/context";
 
 export const keys = {
@@ -12,6 +12,12 @@ export const keys = {
   candidates: ["list_candidates"] as const,
   agents: ["list_agents"] as const,
   activity: ["list_activity"] as const,
+  reports: ["list_reports"] as const,
+  report: (interviewId: string) => ["get_report", interviewId] as const,
+  scoreDistribution: ["score_distribution"] as const,
+  deliveries: ["list_deliveries"] as const,
+  delivery: (id: string) => ["get_delivery", id] as const,
+  receiver: ["receiver_status"] as const,
   syncTarget: ["ui", "sync_target"] as const,
 };
 
@@ -74,5 +80,79 @@ export function useSyncNow() {
   return useMutation<null, ApiError>({
     mutationFn: () => backend.sync_now(),
     onSettled: () => client.invalidateQueries({ queryKey: keys.status }),
+  });
+}
+
+export function useReport(interviewId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.report(interviewId), queryFn: () => backend.get_report({ interview_id: interviewId }) });
+}
+
+export function useScoreDistribution() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.scoreDistribution, queryFn: () => backend.score_distribution() });
+}
+
+export function useReceiverStatus() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.receiver, queryFn: () => backend.receiver_status() });
+}
+
+export function useSetPublicBaseUrl() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<ReceiverStatus, ApiError, string | null>({
+    mutationFn: (url) => backend.set_public_base_url({ url }),
+    onSuccess: (status) => {
+      client.setQueryData(keys.receiver, status);
+      // Which subscriptions point at this app depends on the public URL.
+      void client.invalidateQueries({ queryKey: keys.agents });
+    },
+  });
+}
+
+export function useSubscribeAll() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (postingId) => backend.subscribe_all({ posting_id: postingId }),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.agents }),
+  });
+}
+
+export function useDeactivateWebhook() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (webhookId) => backend.deactivate_webhook({ webhook_id: webhookId }),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.agents }),
+  });
+}
+
+export const DELIVERY_LIMIT = 200;
+
+export function useDeliveries(status: DeliveryStatus | null) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: [...keys.deliveries, status],
+    queryFn: () => backend.list_deliveries({ status, limit: DELIVERY_LIMIT }),
+  });
+}
+
+export function useDelivery(id: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.delivery(id), queryFn: () => backend.get_delivery({ id }) });
+}
+
+export function useReplayDelivery() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (id) => backend.replay_delivery({ id }),
+    onSettled: (_data, _error, id) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.deliveries }),
+        client.invalidateQueries({ queryKey: keys.delivery(id) }),
+      ]),
   });
 }

@@ -16,5 +16,5 @@ pub use config::{resolve_data_dir, DATA_DIR_ENV};
 pub use core::{Core, CoreOptions, RECEIVER_ADDR_ENV};
 pub use events::EventSink;
 pub use inbox::{process_pending, Processed};
-pub use reports::{sanitize_html, to_record};
+pub use reports::{sanitize_html, to_detail, to_record};
 pub use reqlink_sandbox::SandboxConfig;

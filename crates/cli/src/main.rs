@@ -223,7 +223,12 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
 
 async fn reports(core: &Core, command: ReportsCommand) -> Result<(), ApiError> {
     match command {
-        ReportsCommand::List { posting, min_score, max_score, limit } => {
+        ReportsCommand::List {
+            posting,
+            min_score,
+            max_score,
+            limit,
+        } => {
             let page = core
                 .list_reports(ReportQuery {
                     posting_id: posting,
@@ -237,7 +242,11 @@ async fn reports(core: &Core, command: ReportsCommand) -> Result<(), ApiError> {
         }
         ReportsCommand::Search { query, limit } => {
             let mut page = core
-                .list_reports(ReportQuery { search: Some(query), limit, ..Default::default() })
+                .list_reports(ReportQuery {
+                    search: Some(query),
+                    limit,
+                    ..Default::default()
+                })
                 .await?;
             // Terminals show the hit delimiters as boxes; use brackets.
             for row in &mut page.items {

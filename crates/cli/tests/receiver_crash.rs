@@ -12,7 +12,11 @@ use reqlink_store::{Endpoint, Store};
 const TOKEN: &str = "crash-test-token-0123456789abcdef0123456789abcdef0123456789abcd";
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn serve(data_dir: &std::path::Path, port: u16) -> Child {
@@ -28,7 +32,11 @@ fn serve(data_dir: &std::path::Path, port: u16) -> Child {
 async fn wait_healthy(http: &reqwest::Client, port: u16) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if let Ok(r) = http.get(format!("http://127.0.0.1:{port}/health")).send().await {
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/health"))
+            .send()
+            .await
+        {
             if r.status() == 200 {
                 return;
             }
@@ -62,7 +70,10 @@ async fn acknowledged_deliveries_survive_sigkill() {
             .unwrap();
     }
     let port = free_port();
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let mut child = serve(dir.path(), port);
     wait_healthy(&http, port).await;
 
@@ -91,8 +102,15 @@ async fn acknowledged_deliveries_survive_sigkill() {
             acked.insert(format!("CRASH{i:06}"));
         }
     }
-    assert!(!acked.is_empty(), "some deliveries were acknowledged before the kill");
-    assert!(acked.len() < total, "the kill interrupted the load ({} of {total} acked)", acked.len());
+    assert!(
+        !acked.is_empty(),
+        "some deliveries were acknowledged before the kill"
+    );
+    assert!(
+        acked.len() < total,
+        "the kill interrupted the load ({} of {total} acked)",
+        acked.len()
+    );
 
     let mut child = serve(dir.path(), port);
     wait_healthy(&http, port).await;
@@ -107,10 +125,23 @@ async fn acknowledged_deliveries_survive_sigkill() {
     child.wait().unwrap();
 
     for id in &acked {
-        assert_eq!(store.interview_stage(id).unwrap(), Some(1), "{id} acknowledged but not processed");
+        assert_eq!(
+            store.interview_stage(id).unwrap(),
+            Some(1),
+            "{id} acknowledged but not processed"
+        );
     }
     let stored = store.delivery_count().unwrap() as usize;
-    assert!(stored >= acked.len(), "every acknowledged delivery is stored");
-    assert!(stored <= total, "nothing stored twice ({stored} rows for {total} distinct deliveries)");
-    eprintln!("acknowledged before SIGKILL: {}, stored: {stored}", acked.len());
+    assert!(
+        stored >= acked.len(),
+        "every acknowledged delivery is stored"
+    );
+    assert!(
+        stored <= total,
+        "nothing stored twice ({stored} rows for {total} distinct deliveries)"
+    );
+    eprintln!(
+        "acknowledged before SIGKILL: {}, stored: {stored}",
+        acked.len()
+    );
 }

@@ -7,6 +7,15 @@
 //! organisation's and the HTTP behaviour (auth, paging `Link` headers, rate
 //! limits, error bodies) follows the contracts in `shared/contracts.md`.
 //!
+//! The platform emulator also runs interviews: a candidate ingested through
+//! `POST /api/v2/postings/{id}/candidates` (or [`SandboxControl::run_interview`])
+//! is interviewed automatically, and `interview_started`,
+//! `interview_completed` and `report_available` are delivered to every
+//! active webhook subscription of the posting, with payloads shaped like the
+//! HeyMilo seed's and a real PDF behind `report_url`. Timings and retries are
+//! in [`SandboxConfig`]; every delivery attempt is visible through
+//! [`SandboxControl::deliveries`].
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), reqlink_sandbox::SandboxError> {
 //! let sandbox = reqlink_sandbox::Sandbox::start(Default::default()).await?;
@@ -18,8 +27,12 @@
 mod clock;
 mod data;
 mod greenhouse;
+mod interviews;
+mod pdf;
+mod phrases;
 mod platform;
 mod ratelimit;
+mod report;
 mod rng;
 mod words;
 
@@ -32,11 +45,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use interviews::DeliveryAttempt;
 pub use platform::WebhookRecord;
 
 use data::{Data, Sizes};
 use greenhouse::{Fault, GhState};
-use platform::PlatformState;
+use interviews::RunnerConfig;
+use platform::{PlatformSetup, PlatformState};
 use rng::mix;
 
 /// What to generate and how to serve it. `Default` gives the demo workspace.
@@ -56,6 +71,20 @@ pub struct SandboxConfig {
     /// Greenhouse limiter; `None` never answers 429 (headers are still sent).
     pub rate_limit: Option<RateLimit>,
     pub host: IpAddr,
+    /// Between ingesting a candidate and `interview_started` (the candidate
+    /// "opening the link").
+    pub interview_start_delay: Duration,
+    /// Between `interview_started` and `interview_completed`.
+    pub interview_duration: Duration,
+    /// Between `interview_completed` and `report_available`.
+    pub report_delay: Duration,
+    /// Webhook delivery tries per event and subscription (at least 1); only
+    /// a 200 counts as delivered.
+    pub delivery_attempts: u32,
+    /// Wait before the first retry; doubles for every further one.
+    pub delivery_backoff: Duration,
+    /// Per-attempt timeout of a webhook delivery.
+    pub delivery_timeout: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -72,6 +101,12 @@ impl Default for SandboxConfig {
                 window: Duration::from_secs(10),
             }),
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            interview_start_delay: Duration::from_millis(500),
+            interview_duration: Duration::from_secs(1),
+            report_delay: Duration::from_secs(2),
+            delivery_attempts: 3,
+            delivery_backoff: Duration::from_millis(200),
+            delivery_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -96,6 +131,13 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    #[error("could not set up webhook delivery: {0}")]
+    Delivery(String),
+    #[error("no such posting: '{0}'")]
+    UnknownPosting(String),
+    /// The candidate would be rejected by `POST /api/v2/postings/{id}/candidates`.
+    #[error("invalid candidate: {0}")]
+    InvalidCandidate(String),
 }
 
 /// A running pair of emulators. Dropping it stops the servers too; call
@@ -154,9 +196,37 @@ impl Sandbox {
             origin: greenhouse_origin.clone(),
             clock: Default::default(),
         });
-        let platform = Arc::new(PlatformState::new(seed, platform_key(seed), postings));
+        let http = reqwest::Client::builder()
+            .timeout(config.delivery_timeout)
+            .connect_timeout(config.delivery_timeout)
+            // A real platform neither follows redirects (a 3xx is a failed
+            // delivery) nor goes through this machine's proxy.
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .user_agent(concat!(
+                "reqlink-sandbox-platform/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .build()
+            .map_err(|e| SandboxError::Delivery(e.to_string()))?;
 
         let (stop, stopped) = watch::channel(false);
+        let platform = Arc::new(PlatformState::new(PlatformSetup {
+            seed,
+            api_key: platform_key(seed),
+            postings,
+            origin: platform_origin.clone(),
+            runner: RunnerConfig {
+                start_delay: config.interview_start_delay,
+                interview_duration: config.interview_duration,
+                report_delay: config.report_delay,
+                delivery_attempts: config.delivery_attempts,
+                delivery_backoff: config.delivery_backoff,
+            },
+            http,
+            runtime: tokio::runtime::Handle::current(),
+            stopped: stopped.clone(),
+        }));
         let tasks = vec![
             serve(gh_listener, greenhouse::router(gh.clone()), stopped.clone()),
             serve(
@@ -283,6 +353,57 @@ impl SandboxControl {
     pub fn platform_webhooks(&self) -> Vec<WebhookRecord> {
         self.platform.webhooks().clone()
     }
+
+    /// Every interview-platform posting id, in the order `GET /api/v2/postings`
+    /// lists them.
+    pub fn posting_ids(&self) -> Vec<String> {
+        self.platform
+            .postings
+            .iter()
+            .map(|p| p.posting_id.clone())
+            .collect()
+    }
+
+    /// Ingests a candidate exactly like `POST /api/v2/postings/{id}/candidates`
+    /// and plays the interview (started, completed, report after the
+    /// configured delays). Returns the interview id at once.
+    pub fn run_interview(
+        &self,
+        posting_id: &str,
+        name: &str,
+        email: &str,
+    ) -> Result<String, SandboxError> {
+        let body = serde_json::json!({ "name": name, "email": email });
+        let candidate = interviews::validate_candidate(&body).map_err(|errors| {
+            let msgs: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e["loc"], e["msg"].as_str().unwrap_or("")))
+                .collect();
+            SandboxError::InvalidCandidate(msgs.join("; "))
+        })?;
+        let posting = self
+            .platform
+            .postings
+            .iter()
+            .position(|p| p.posting_id == posting_id)
+            .ok_or_else(|| SandboxError::UnknownPosting(posting_id.to_owned()))?;
+        Ok(interviews::ingest(&self.platform, posting, candidate).interview_id)
+    }
+
+    /// Every webhook delivery attempt so far (the most recent 10 000), in
+    /// the order they finished.
+    pub fn deliveries(&self) -> Vec<DeliveryAttempt> {
+        self.platform.delivery_log()
+    }
+
+    /// The `report_available` payload of this interview, exactly as sent (or
+    /// about to be sent); `None` until the report exists or for unknown ids.
+    pub fn report_payload(&self, interview_id: &str) -> Option<serde_json::Value> {
+        self.platform
+            .interviews()
+            .get(interview_id)
+            .and_then(|iv| iv.report.as_deref().cloned())
+    }
 }
 
 fn validate(c: &SandboxConfig) -> Result<Sizes, SandboxError> {
@@ -300,6 +421,12 @@ fn validate(c: &SandboxConfig) -> Result<Sizes, SandboxError> {
         if rl.limit == 0 || rl.window.is_zero() {
             return invalid("rate_limit needs a positive limit and window");
         }
+    }
+    if c.delivery_attempts == 0 {
+        return invalid("delivery_attempts must be at least 1");
+    }
+    if c.delivery_timeout.is_zero() {
+        return invalid("delivery_timeout must be positive");
     }
     Ok(Sizes {
         jobs: c.jobs,

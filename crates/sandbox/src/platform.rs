@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -19,7 +21,9 @@ use serde_json::{json, Value};
 
 use crate::clock::{now_unix_f64, DAY_MS};
 use crate::data::{Data, JobStatus};
+use crate::interviews::{self, DeliveryLog, Interviews, RunnerConfig};
 use crate::ratelimit::{Decision, Limiter};
+use crate::report::{self, Company};
 use crate::rng::{mix, Rng};
 use crate::{words, RateLimit};
 
@@ -70,6 +74,10 @@ pub(crate) struct Posting {
     pub days_to_complete: Option<u32>,
     pub allow_sms_comms: bool,
     pub email_report_to_candidate: bool,
+    /// Greenhouse department of the requisition; picks the interview's
+    /// questions and phrases. Not part of the v2 representation.
+    #[serde(skip)]
+    pub department: &'static str,
 }
 
 pub(crate) struct PlatformState {
@@ -79,22 +87,72 @@ pub(crate) struct PlatformState {
     pub limiter: Limiter,
     webhook_seq: AtomicU64,
     webhook_id_base: u64,
+    pub seed: u64,
+    /// `http://127.0.0.1:port`: payload links point back at the emulator.
+    pub origin: String,
+    pub company: Company,
+    pub interviews: Mutex<Interviews>,
+    pub deliveries: DeliveryLog,
+    pub runner: RunnerConfig,
+    /// Delivers webhooks.
+    pub http: reqwest::Client,
+    /// The runtime the sandbox was started on; interviews run there even when
+    /// started from a synchronous control call.
+    pub runtime: tokio::runtime::Handle,
+    /// Flips to `true` when the sandbox stops; interview and delivery tasks
+    /// end then.
+    pub stopped: watch::Receiver<bool>,
+}
+
+pub(crate) struct PlatformSetup {
+    pub seed: u64,
+    pub api_key: String,
+    pub postings: Vec<Posting>,
+    pub origin: String,
+    pub runner: RunnerConfig,
+    pub http: reqwest::Client,
+    pub runtime: tokio::runtime::Handle,
+    pub stopped: watch::Receiver<bool>,
 }
 
 impl PlatformState {
-    pub(crate) fn new(seed: u64, api_key: String, postings: Vec<Posting>) -> Self {
+    pub(crate) fn new(s: PlatformSetup) -> Self {
+        let seed = s.seed;
+        let company_id = s
+            .postings
+            .first()
+            .map(|p| p.company_id.clone())
+            .unwrap_or_else(|| format!("{:08X}", mix(seed ^ 0x436F_6D70) as u32));
+        let oldest = s
+            .postings
+            .iter()
+            .map(|p| p.created_at)
+            .fold(crate::clock::ANCHOR_MS as f64 / 1000.0, f64::min);
         Self {
-            api_key,
-            postings,
+            api_key: s.api_key,
+            postings: s.postings,
             webhooks: Mutex::new(Vec::new()),
             limiter: Limiter::new(Some(PLATFORM_RATE_LIMIT)),
             webhook_seq: AtomicU64::new(0),
             webhook_id_base: mix(seed ^ 0x7745_6268_6F6F_6B73),
+            seed,
+            origin: s.origin,
+            company: report::company(seed, &company_id, oldest),
+            interviews: Mutex::new(Interviews::default()),
+            deliveries: Default::default(),
+            runner: s.runner,
+            http: s.http,
+            runtime: s.runtime,
+            stopped: s.stopped,
         }
     }
 
     pub(crate) fn webhooks(&self) -> MutexGuard<'_, Vec<WebhookRecord>> {
         self.webhooks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn interviews(&self) -> MutexGuard<'_, Interviews> {
+        self.interviews.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// `mix` is a bijection, so distinct sequence numbers give distinct ids
@@ -173,6 +231,7 @@ pub(crate) fn generate_postings(seed: u64, data: &Data, count: usize) -> Vec<Pos
             days_to_complete: Some(7),
             allow_sms_comms: rng.chance(50),
             email_report_to_candidate: false,
+            department: dept,
             title,
             posting_id,
         });
@@ -213,6 +272,17 @@ fn describe(title: &str, dept: &str, office: &str) -> String {
 }
 
 pub(crate) fn router(state: Arc<PlatformState>) -> Router {
+    // Links inside payloads behave like CDN URLs: no API key.
+    let public = Router::new()
+        .route("/reports/{file}", get(interviews::report_pdf))
+        .route("/resumes/{file}", get(interviews::resume_pdf))
+        .route(
+            "/recordings/{interview_id}/{file}",
+            get(interviews::recording),
+        )
+        .route("/assets/{file}", get(interviews::asset))
+        .route("/i/{interview_id}", get(interviews::interview_page))
+        .with_state(state.clone());
     Router::new()
         .route("/api/webhook/create", post(create_webhook))
         .route("/api/webhook/fetch/{webhook_id}", get(fetch_webhook))
@@ -223,12 +293,21 @@ pub(crate) fn router(state: Arc<PlatformState>) -> Router {
         )
         .route("/api/v2/postings", get(list_postings))
         .route("/api/v2/postings/{posting_id}", get(get_posting))
+        .route(
+            "/api/v2/postings/{posting_id}/candidates",
+            post(interviews::create_candidate),
+        )
+        .route(
+            "/api/v2/interviews/{interview_id}/data",
+            get(interviews::interview_data),
+        )
         .fallback(|| async { detail(StatusCode::NOT_FOUND, "Not Found") })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
+        .merge(public)
 }
 
-fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     let mut resp = Response::new(Body::from(
         serde_json::to_vec(body).expect("plain data always serialises"),
     ));
@@ -240,16 +319,16 @@ fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     resp
 }
 
-fn detail(status: StatusCode, message: &str) -> Response {
+pub(crate) fn detail(status: StatusCode, message: &str) -> Response {
     json_response(status, &json!({ "detail": message }))
 }
 
 /// One FastAPI/pydantic validation entry.
-fn invalid(loc: &[&str], msg: impl Into<String>, kind: &str) -> Value {
+pub(crate) fn invalid(loc: &[&str], msg: impl Into<String>, kind: &str) -> Value {
     json!({ "loc": loc, "msg": msg.into(), "type": kind })
 }
 
-fn unprocessable(errors: Vec<Value>) -> Response {
+pub(crate) fn unprocessable(errors: Vec<Value>) -> Response {
     json_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         &json!({ "detail": errors }),
@@ -257,7 +336,7 @@ fn unprocessable(errors: Vec<Value>) -> Response {
 }
 
 /// The v2 error envelope.
-fn v2_error(
+pub(crate) fn v2_error(
     status: StatusCode,
     kind: &str,
     code: &str,

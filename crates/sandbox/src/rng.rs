@@ -43,6 +43,19 @@ impl Rng {
     pub(crate) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.index(items.len())]
     }
+
+    /// `k` distinct indexes of `0..len` in random order (all of them if
+    /// `k >= len`): a partial Fisher-Yates shuffle.
+    pub(crate) fn sample(&mut self, len: usize, k: usize) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..len).collect();
+        let k = k.min(len);
+        for i in 0..k {
+            let j = i + self.index(len - i);
+            idx.swap(i, j);
+        }
+        idx.truncate(k);
+        idx
+    }
 }
 
 /// The splitmix64 finalizer. It is a bijection on u64, which `lib.rs` relies
@@ -51,6 +64,24 @@ pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// FNV-1a over the bytes of `parts`, with a separator between parts so that
+/// ("ab", "c") and ("a", "bc") differ. Stable across platforms and releases,
+/// unlike `std`'s hashers, so ids derived from it are reproducible.
+pub(crate) fn hash_parts(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0xFF;
+            h = h.wrapping_mul(0x0100_0000_01B3);
+        }
+        for &b in p.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+    mix(h)
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ impl Store {
             args.push(Box::new(to));
         }
         let from_sql = if search.is_some() {
-            "reports r JOIN report_fts ON report_fts.interview_id = r.interview_id"
+            "report_fts JOIN reports r ON r.rowid = report_fts.rowid"
         } else {
             "reports r"
         };
@@ -320,19 +320,24 @@ fn upsert_report_tx(tx: &Transaction<'_>, r: &ReportRecord) -> Result<(), StoreE
             now_rfc3339()
         ],
     )?;
-    tx.execute(
-        "DELETE FROM report_fts WHERE interview_id = ?1",
+    // The search row shares the report's rowid, so replacing it is an
+    // index lookup rather than a scan of the FTS table.
+    let rowid: i64 = tx.query_row(
+        "SELECT rowid FROM reports WHERE interview_id = ?1",
         [&r.interview_id],
+        |row| row.get(0),
     )?;
+    tx.execute("DELETE FROM report_fts WHERE rowid = ?1", [rowid])?;
     let candidate = [r.candidate_name.as_deref(), r.candidate_email.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
     tx.execute(
-        "INSERT INTO report_fts (interview_id, candidate, highlights, lowlights, evaluations, transcript)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO report_fts (rowid, interview_id, candidate, highlights, lowlights, evaluations, transcript)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
+            rowid,
             r.interview_id,
             candidate,
             r.search_highlights,

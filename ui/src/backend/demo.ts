@@ -8,7 +8,8 @@ import type {
   JobRow,
   StageRow,
 } from "../bindings";
-import { defaultStatus, type MockData } from "./mock";
+import { demoInterviews } from "./demoReports";
+import { defaultStatus, HOOK_PATH, type MockData } from "./mock";
 
 /** Small seeded PRNG (mulberry32) so every preview looks the same. */
 function rng(seed: number) {
@@ -166,23 +167,32 @@ export function demoData(now: Date = new Date()): MockData {
     },
   ];
 
-  const hook = "http://127.0.0.1:47111/webhooks/platform";
+  const interviews = demoInterviews(r, t);
+  const token = () => Array.from({ length: 64 }, () => "0123456789abcdef"[r.int(0, 15)]).join("");
+  const ours = () => `${interviews.base}${HOOK_PATH}${token()}`;
   const agents: AgentView[] = [
     {
       posting_id: "pst_8f3a21c9",
       title: "Senior Backend Engineer — technical screen",
       archived: false,
-      webhooks: [
-        { webhook_id: "wh_01", posting_id: "pst_8f3a21c9", event_type: "report_available", url: hook, http_method: "POST", is_active: true },
-        { webhook_id: "wh_02", posting_id: "pst_8f3a21c9", event_type: "interview_completed", url: hook, http_method: "POST", is_active: true },
-      ],
+      webhooks: (["interview_started", "interview_completed", "report_available"] as const).map((event_type, k) => ({
+        webhook_id: `wh_0${k + 1}`,
+        posting_id: "pst_8f3a21c9",
+        event_type,
+        url: ours(),
+        http_method: "POST",
+        is_active: true,
+        target: "this_receiver" as const,
+      })),
     },
     {
       posting_id: "pst_1b77e0d4",
       title: "Account Executive, Mid-Market — first round",
       archived: false,
       webhooks: [
-        { webhook_id: "wh_03", posting_id: "pst_1b77e0d4", event_type: "report_available", url: hook, http_method: "POST", is_active: true },
+        // Made when the tunnel had another address: nothing arrives any more.
+        { webhook_id: "wh_04", posting_id: "pst_1b77e0d4", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: true, target: "stale" },
+        { webhook_id: "wh_05", posting_id: "pst_1b77e0d4", event_type: "interview_completed", url: "https://hooks.zapier.com/hooks/catch/1840221/3vq9xk/", http_method: "POST", is_active: true, target: "elsewhere" },
       ],
     },
     { posting_id: "pst_c4d90a12", title: "Product Designer — portfolio walkthrough", archived: false, webhooks: [] },
@@ -191,7 +201,7 @@ export function demoData(now: Date = new Date()): MockData {
       title: "Data Analyst — SQL screen",
       archived: true,
       webhooks: [
-        { webhook_id: "wh_04", posting_id: "pst_09e6b3f5", event_type: "report_available", url: hook, http_method: "POST", is_active: false },
+        { webhook_id: "wh_06", posting_id: "pst_09e6b3f5", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: false, target: "stale" },
       ],
     },
   ];
@@ -214,5 +224,16 @@ export function demoData(now: Date = new Date()): MockData {
   const status = defaultStatus();
   status.sync.last_finished_at = iso(3 * MIN);
 
-  return { status, connections, jobs, stages, candidates, agents, activity };
+  return {
+    status,
+    connections,
+    jobs,
+    stages,
+    candidates,
+    agents,
+    activity,
+    reports: interviews.reports,
+    deliveries: interviews.deliveries,
+    receiver: interviews.receiver,
+  };
 }

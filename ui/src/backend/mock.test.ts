@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { job } from "../test/fixtures";
-import { createMockBackend, queryJobs } from "./mock";
+import { SNIPPET_CLOSE, SNIPPET_OPEN, type ReportQuery } from "../bindings";
+import { agent, job, line, report, webhook } from "../test/fixtures";
+import { createMockBackend, queryJobs, queryReports, scoreDistribution } from "./mock";
 import { demoData } from "./demo";
+
+const rq: ReportQuery = { search: null, posting_id: null, min_score: null, max_score: null, from: null, to: null, sort: null, dir: null, offset: 0, limit: 0 };
 
 const q = { search: null, status: null, sort: null, dir: null, offset: 0, limit: 0 };
 
@@ -39,5 +42,100 @@ describe("mock backend", () => {
     expect(data.candidates.length).toBeGreaterThan(1000);
     expect(data.status.workspace.kind).toBe("sandbox");
     for (const j of data.jobs.slice(0, 20)) expect(data.stages[j.id]?.length).toBe(j.stage_count);
+  });
+
+  it("filters, searches and sorts reports like list_reports", () => {
+    const rows = [
+      report({ row: { interview_id: "a", posting_id: "p1", candidate_name: "Ana", match_score: 90, reported_at: "2025-03-10T10:00:00Z" }, transcript: [line({ text: "We sharded Postgres by tenant." })] }),
+      report({ row: { interview_id: "b", posting_id: "p2", candidate_name: "bo", match_score: 40, reported_at: "2025-03-12T10:00:00Z" }, highlights: ["Knows postgresql well"] }),
+      report({ row: { interview_id: "c", posting_id: "p1", candidate_name: "Cy", match_score: null, reported_at: "2025-03-11T10:00:00Z" } }),
+    ];
+    const ids = (q: Partial<ReportQuery>) => queryReports(rows, { ...rq, ...q }).items.map((r) => r.interview_id);
+    expect(ids({})).toEqual(["b", "c", "a"]);
+    expect(ids({ posting_id: "p1" })).toEqual(["c", "a"]);
+    expect(ids({ min_score: 50 })).toEqual(["a"]);
+    expect(ids({ max_score: 50 })).toEqual(["b"]);
+    expect(ids({ from: "2025-03-11T00:00:00Z", to: "2025-03-11T23:59:59Z" })).toEqual(["c"]);
+    expect(ids({ sort: "candidate", dir: "asc" })).toEqual(["a", "b", "c"]);
+    expect(ids({ sort: "score", dir: "desc" })).toEqual(["a", "b", "c"]);
+    // Every word must match; the last one as a prefix.
+    // Equal relevance: newest first.
+    expect(ids({ search: "postgres" })).toEqual(["b", "a"]);
+    expect(ids({ search: "sharded postg" })).toEqual(["a"]);
+    expect(ids({ search: "postg sharded" })).toEqual([]);
+    const hit = queryReports(rows, { ...rq, search: "sharded" }).items[0];
+    expect(hit?.snippet).toBe(`We ${SNIPPET_OPEN}sharded${SNIPPET_CLOSE} Postgres by tenant.`);
+    expect(queryReports(rows, rq).items.every((r) => r.snippet === null)).toBe(true);
+  });
+
+  it("buckets scores per agent, with 100 in the top bucket", () => {
+    const dist = scoreDistribution([
+      report({ row: { interview_id: "a", posting_id: "p2", match_score: 100 } }),
+      report({ row: { interview_id: "b", posting_id: "p1", match_score: 0 } }),
+      report({ row: { interview_id: "c", posting_id: "p2", match_score: 95 } }),
+      report({ row: { interview_id: "d", posting_id: "p2", match_score: null } }),
+    ]);
+    expect(dist.map((d) => d.posting_id)).toEqual(["p1", "p2"]);
+    expect(dist[1]?.buckets).toHaveLength(10);
+    expect(dist[1]?.buckets[9]).toEqual({ from: 90, count: 2 });
+    expect(dist[0]?.buckets[0]).toEqual({ from: 0, count: 1 });
+  });
+
+  it("subscribe_all replaces stale subscriptions and covers all three events once", async () => {
+    const stale = webhook({ webhook_id: "old", url: `https://old.example.com/hooks/platform/${"a".repeat(64)}`, target: "stale" });
+    const backend = createMockBackend({ agents: [agent({ posting_id: "p1", webhooks: [stale] })] });
+    await backend.subscribe_all({ posting_id: "p1" });
+    const hooks = backend.data.agents[0]!.webhooks;
+    expect(hooks.find((w) => w.webhook_id === "old")?.is_active).toBe(false);
+    const fresh = hooks.filter((w) => w.is_active);
+    expect(fresh.map((w) => w.event_type).sort()).toEqual(["interview_completed", "interview_started", "report_available"]);
+    expect(fresh.every((w) => w.target === "this_receiver" && w.url.startsWith("http://127.0.0.1:8787/hooks/platform/"))).toBe(true);
+    await backend.subscribe_all({ posting_id: "p1" });
+    expect(backend.data.agents[0]!.webhooks).toHaveLength(4);
+    await expect(backend.subscribe_all({ posting_id: "nope" })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("validates the public base URL like the core, and re-targets subscriptions", async () => {
+    const backend = createMockBackend({ agents: [agent({ webhooks: [webhook()] })] });
+    await expect(backend.set_public_base_url({ url: "not a url" })).rejects.toEqual({
+      code: "invalid_input",
+      message: '"not a url" is not a URL; use e.g. https://example.trycloudflare.com',
+    });
+    await expect(backend.set_public_base_url({ url: "mailto:x@example.com" })).rejects.toMatchObject({ code: "invalid_input" });
+    const status = await backend.set_public_base_url({ url: " https://t.example.com/ " });
+    expect(status.public_base_url).toBe("https://t.example.com");
+    expect(backend.data.agents[0]!.webhooks[0]!.target).toBe("stale");
+    expect((await backend.set_public_base_url({ url: "" })).public_base_url).toBe("http://127.0.0.1:8787");
+    expect(backend.data.agents[0]!.webhooks[0]!.target).toBe("this_receiver");
+  });
+
+  it("replays accepted deliveries only", async () => {
+    const backend = createMockBackend({
+      deliveries: [
+        { row: { id: "d1", received_at: "2025-03-01T00:00:00Z", source: "platform", event_type: "report_available", interview_id: "i", status: "failed", error: "boom", size: 2 }, payload: "{}" },
+      ],
+    });
+    await backend.replay_delivery({ id: "d1" });
+    expect(backend.data.deliveries[0]?.row).toMatchObject({ status: "pending", error: null });
+    await expect(backend.replay_delivery({ id: "r1" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.get_delivery({ id: "d9" })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("ships a believable interview side: reports, deliveries, receiver", async () => {
+    const data = demoData(new Date(2025, 2, 14));
+    expect(data.reports.length).toBeGreaterThan(20);
+    const showcase = data.reports.find((r) => r.row.candidate_name === "Maya Patel");
+    expect(showcase?.transcript.length).toBeGreaterThanOrEqual(38);
+    expect(showcase?.scorecard.length).toBeGreaterThanOrEqual(5);
+    expect(showcase?.lowlights.length).toBeGreaterThan(0);
+    expect(data.deliveries.some((d) => d.row.status === "failed")).toBe(true);
+    expect(data.deliveries.some((d) => d.row.status === "rejected" && d.row.id.startsWith("r"))).toBe(true);
+    expect(data.agents.some((a) => a.webhooks.some((w) => w.is_active && w.target === "stale"))).toBe(true);
+    expect(data.receiver.running).toBe(true);
+    const backend = createMockBackend(data);
+    const page = await backend.list_reports({ ...rq, search: "idempotency" });
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.items[0]?.snippet).toContain(SNIPPET_OPEN);
+    for (const r of data.reports) expect(JSON.parse(data.deliveries.find((d) => d.row.interview_id === r.row.interview_id && d.row.event_type === "report_available")?.payload ?? "{}")).toBeTypeOf("object");
   });
 });

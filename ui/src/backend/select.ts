@@ -18,5 +18,5 @@ export async function selectBackend(): Promise<Backend> {
   }
   const { createMockBackend } = await import("./mock");
   const { demoData } = await import("./demo");
-  return createMockBackend({ ...demoData(), simulateSync: true, latencyMs: 150 });
+  return createMockBackend({ ...demoData(), simulateSync: true, simulateInbox: true, latencyMs: 150 });
 }

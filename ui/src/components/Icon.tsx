@@ -16,6 +16,9 @@ const PATHS = {
   sort: "M5.5 3v10M3 10.5 5.5 13 8 10.5M10.5 13V3M8 5.5 10.5 3 13 5.5",
   up: "M8 13V3M4 7l4-4 4 4",
   down: "M8 3v10M4 9l4 4 4-4",
+  back: "M13 8H3M7 4 3 8l4 4",
+  file: "M4.5 2h4.8L12.5 5.2v8.3a.5.5 0 0 1-.5.5H4.5a.5.5 0 0 1-.5-.5v-11a.5.5 0 0 1 .5-.5zM9 2v3.5h3.5M6 9h4M6 11.5h2.5",
+  external: "M9.5 2.5h4v4M13.5 2.5 8 8M12 9.5v3.5a.5.5 0 0 1-.5.5h-8a.5.5 0 0 1-.5-.5v-8a.5.5 0 0 1 .5-.5H7",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -27,8 +27,11 @@ interface Props<Row, SortKey extends string> {
   /** Changes when the query changes; the table scrolls back to the top. */
   resetKey: string;
   onVisibleRows: (first: number, last: number) => void;
-  sort: SortState<SortKey>;
+  /** `null`: the backend's default order, no column marked. */
+  sort: SortState<SortKey> | null;
   onSort: (key: SortKey) => void;
+  /** A full-width line under each row's cells (rowHeight must leave room). */
+  renderBelow?: (row: Row) => ReactNode;
   onRowClick?: (row: Row) => void;
   selectedId?: string | null;
 }
@@ -104,7 +107,7 @@ export function VirtualTable<Row, SortKey extends string>(props: Props<Row, Sort
     rows.push(
       <div
         key={id}
-        className={`vt-row${onRowClick ? " vt-row--clickable" : ""}${selected ? " vt-row--selected" : ""}`}
+        className={`vt-row${onRowClick ? " vt-row--clickable" : ""}${selected ? " vt-row--selected" : ""}${props.renderBelow ? " vt-row--below" : ""}`}
         style={style}
         role="row"
         aria-rowindex={i + 2}
@@ -128,6 +131,11 @@ export function VirtualTable<Row, SortKey extends string>(props: Props<Row, Sort
             {c.render(row)}
           </div>
         ))}
+        {props.renderBelow && (
+          <div className="vt-below" role="cell">
+            {props.renderBelow(row)}
+          </div>
+        )}
       </div>,
     );
   }
@@ -144,20 +152,20 @@ export function VirtualTable<Row, SortKey extends string>(props: Props<Row, Sort
       <div className="vt-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}>
         {columns.map((c) => {
           const sortKey = c.sortKey;
-          const active = sortKey !== undefined && props.sort.key === sortKey;
+          const active = sortKey !== undefined && props.sort?.key === sortKey;
           return (
             <div
               key={c.id}
               role="columnheader"
               className={c.align === "right" ? "vt-cell vt-cell--right" : "vt-cell"}
-              aria-sort={active ? (props.sort.dir === "asc" ? "ascending" : "descending") : undefined}
+              aria-sort={active ? (props.sort?.dir === "asc" ? "ascending" : "descending") : undefined}
             >
               {sortKey === undefined ? (
                 c.header
               ) : (
                 <button type="button" className={active ? "vt-sort vt-sort--active" : "vt-sort"} onClick={() => props.onSort(sortKey)}>
                   {c.header}
-                  <Icon name={active ? (props.sort.dir === "asc" ? "up" : "down") : "sort"} size={12} />
+                  <Icon name={active ? (props.sort?.dir === "asc" ? "up" : "down") : "sort"} size={12} />
                 </button>
               )}
             </div>

@@ -1,4 +1,16 @@
-import type { AgentView, CandidateRow, ConnectionView, JobRow, WebhookView } from "../bindings";
+import type {
+  AgentView,
+  CandidateRow,
+  ConnectionView,
+  DeliveryDetail,
+  DeliveryRow,
+  JobRow,
+  ReportDetail,
+  ReportRow,
+  ScorecardItem,
+  TranscriptLine,
+  WebhookView,
+} from "../bindings";
 
 const NOW = Date.now();
 const ago = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
@@ -64,13 +76,96 @@ export function webhook(over: Partial<WebhookView> = {}): WebhookView {
     webhook_id: "wh1",
     posting_id: "p1",
     event_type: "report_available",
-    url: "http://127.0.0.1:47111/webhooks/platform",
+    url: `http://127.0.0.1:8787/hooks/platform/${"ab".repeat(32)}`,
     http_method: "POST",
     is_active: true,
+    target: "this_receiver",
     ...over,
   };
 }
 
 export function agent(over: Partial<AgentView> = {}): AgentView {
   return { posting_id: "p1", title: "Backend screen", archived: false, webhooks: [webhook()], ...over };
+}
+
+export function reportRow(over: Partial<ReportRow> = {}): ReportRow {
+  return {
+    interview_id: "iv1",
+    posting_id: "p1",
+    posting_title: "Backend screen",
+    candidate_name: "Jane Doe",
+    candidate_email: "jane.doe@example.com",
+    match_score: 78,
+    status: "completed",
+    interviewed_at: ago(60 * 26),
+    reported_at: ago(60 * 25),
+    has_pdf: true,
+    snippet: null,
+    ...over,
+  };
+}
+
+export function line(over: Partial<TranscriptLine> = {}): TranscriptLine {
+  return { speaker: "user", text: "I led the migration to Postgres.", timestamp: 28, timestamp_str: "00:28", ...over };
+}
+
+export function scorecardItem(over: Partial<ScorecardItem> = {}): ScorecardItem {
+  return {
+    question_id: "Q1",
+    question: "Walk me through your background.",
+    evaluation_summary: "Clear career overview.\nMissing quantitative achievements.",
+    evaluation_criteria: "A clear, concise summary of relevant experience.",
+    evaluation_score: 7,
+    score_weight: 5,
+    rank: 1,
+    score_of_1: "Vague, no roles or timeline.",
+    score_of_5: "Clear, chronological, with achievements.",
+    not_scored: false,
+    preview_timestamp: 28,
+    excerpts: [line({ speaker: "Candidate" })],
+    ...over,
+  };
+}
+
+/** A full report; `row` fields can be overridden through `over.row`. */
+export function report(over: Omit<Partial<ReportDetail>, "row"> & { row?: Partial<ReportRow> } = {}): ReportDetail {
+  const { row, ...rest } = over;
+  return {
+    highlights: ["Strong grasp of database internals."],
+    lowlights: ["Little experience with distributed systems."],
+    match_details: ["Strong grasp of database internals."],
+    tags: ["Technical Skills"],
+    scorecard: [scorecardItem()],
+    speech_score: 82,
+    communication_evaluations: 3,
+    transcript: [
+      line({ speaker: "bot", text: "Hi Jane, thanks for joining.", timestamp: 0, timestamp_str: "00:00" }),
+      line({ speaker: "user", text: "Happy to be here.", timestamp: 4, timestamp_str: "00:04" }),
+    ],
+    audio_recording_link: "https://cdn.example.com/audio/iv1.wav",
+    video_recording_link: "https://cdn.example.com/video/iv1.mp4",
+    report_url: "https://cdn.example.com/reports/iv1.pdf",
+    posting_description_html: "<p>We are hiring a <strong>backend engineer</strong>.</p>",
+    company_name: "Acme",
+    ...rest,
+    row: reportRow(row),
+  };
+}
+
+export function deliveryRow(over: Partial<DeliveryRow> = {}): DeliveryRow {
+  return {
+    id: "d1",
+    received_at: ago(5),
+    source: "platform",
+    event_type: "report_available",
+    interview_id: "iv1",
+    status: "processed",
+    error: null,
+    size: 120,
+    ...over,
+  };
+}
+
+export function delivery(over: Partial<DeliveryRow> = {}, payload = '{"interview_id":"iv1","posting_id":"p1"}'): DeliveryDetail {
+  return { row: deliveryRow(over), payload };
 }
