@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use reqlink_app::{Core, CoreOptions, EventSink, resolve_data_dir};
+use reqlink_app::{resolve_data_dir, Core, CoreOptions, EventSink};
 use reqlink_domain::ApiError;
 use tauri::{Emitter, Manager};
 
@@ -70,7 +70,9 @@ pub fn run() {
             if let Err(e) = &core {
                 tracing::error!("Reqlink could not start: {}", e.message);
             }
-            app.manage(Host(core.map_err(|e| ApiError::new(e.code, format!("Reqlink could not start: {}", e.message)))));
+            app.manage(Host(core.map_err(|e| {
+                ApiError::new(e.code, format!("Reqlink could not start: {}", e.message))
+            })));
             Ok(())
         })
         .invoke_handler(invoke_handler())
