@@ -219,6 +219,17 @@ export type PublicUrlRequest = {
  */
 url: string | null, };
 
+export type DeliveryCheck = { 
+/**
+ * An `interview_started` event for the test candidate reached this
+ * receiver.
+ */
+delivered: boolean, interview_id: string, interview_url: string | null, 
+/**
+ * What happened and, when nothing arrived, what to check.
+ */
+message: string, };
+
 /** Every desktop command; the Tauri backend and the test mock both implement it. */
 export interface Commands {
   app_status(): Promise<AppStatus>;
@@ -232,6 +243,7 @@ export interface Commands {
   subscribe_all(req: PostingRequest): Promise<null>;
   deactivate_webhook(req: WebhookRequest): Promise<null>;
   receiver_status(): Promise<ReceiverStatus>;
+  check_delivery(req: PostingRequest): Promise<DeliveryCheck>;
   set_public_base_url(req: PublicUrlRequest): Promise<ReceiverStatus>;
   list_deliveries(req: DeliveryQuery): Promise<Array<DeliveryRow>>;
   get_delivery(req: DeliveryRequest): Promise<DeliveryDetail>;
@@ -253,6 +265,7 @@ export const COMMAND_NAMES = [
   "subscribe_all",
   "deactivate_webhook",
   "receiver_status",
+  "check_delivery",
   "set_public_base_url",
   "list_deliveries",
   "get_delivery",

@@ -1,7 +1,7 @@
 // Query keys and hooks over the Backend. Every key starts with the name of
 // the command that fills it, so events can invalidate by entity.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, DeliveryStatus, JobRow, ReceiverStatus } from "./bindings";
+import type { ApiError, DeliveryCheck, DeliveryStatus, JobRow, ReceiverStatus } from "./bindings";
 import { useBackend } from "./backend/context";
 
 export const keys = {
@@ -116,6 +116,15 @@ export function useSubscribeAll() {
   const client = useQueryClient();
   return useMutation<null, ApiError, string>({
     mutationFn: (postingId) => backend.subscribe_all({ posting_id: postingId }),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.agents }),
+  });
+}
+
+export function useCheckDelivery() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<DeliveryCheck, ApiError, string>({
+    mutationFn: (postingId) => backend.check_delivery({ posting_id: postingId }),
     onSettled: () => client.invalidateQueries({ queryKey: keys.agents }),
   });
 }

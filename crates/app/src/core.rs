@@ -135,6 +135,10 @@ impl Core {
         Ok(core)
     }
 
+    pub(crate) fn is_sandbox(&self) -> bool {
+        self.inner.workspace.kind == reqlink_domain::WorkspaceKind::Sandbox
+    }
+
     pub fn store(&self) -> &Store {
         &self.inner.store
     }

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqlink_domain::{
-    ActivityLevel, ApiError, AppEvent, DeliveryDetail, DeliveryQuery, DeliveryRequest, DeliveryRow,
-    ErrorCode, PostingRequest, PublicUrlRequest, ReceiverStatus, ReportDetail, ReportPage,
-    ReportQuery, ReportRequest, ScoreDistribution, WebhookRequest, WebhookTarget,
+    ActivityLevel, ApiError, AppEvent, DeliveryCheck, DeliveryDetail, DeliveryQuery,
+    DeliveryRequest, DeliveryRow, ErrorCode, PostingRequest, PublicUrlRequest, ReceiverStatus,
+    ReportDetail, ReportPage, ReportQuery, ReportRequest, ScoreDistribution, WebhookRequest,
+    WebhookTarget,
 };
 use reqlink_platform::payload::{parse_event, PlatformEvent};
-use reqlink_platform::{CreateWebhook, EventType, HttpMethod, PlatformClient};
+use reqlink_platform::{CreateWebhook, EventType, HttpMethod, NewCandidate, PlatformClient};
 use reqlink_receiver::Receiver;
 use reqlink_store::{Endpoint, Store};
 use tokio::sync::Notify;
@@ -26,6 +27,9 @@ const HOOK_PATH: &str = "/hooks/platform/";
 /// How often the worker looks at the inbox even without a wake-up (a
 /// delivery stored just before a crash is picked up after restart).
 const WORKER_TICK: Duration = Duration::from_secs(10);
+/// The sandbox starts its interview within a second of the invite.
+const CHECK_WAIT_SANDBOX: Duration = Duration::from_secs(20);
+const CHECK_WAIT_REAL: Duration = Duration::from_secs(5);
 
 /// Starts the receiver on `addr`; if that fixed port is taken, on a free
 /// one, saying so (the platform must then be told the new address).
@@ -266,6 +270,80 @@ impl Core {
             entities: vec!["agents".into(), "webhooks".into()],
         });
         Ok(())
+    }
+
+    /// The seed's "verify delivery" step: make sure this receiver is
+    /// subscribed, invite a test candidate, and wait for the platform's
+    /// `interview_started` to arrive here. The sandbox plays the interview
+    /// by itself; on a real platform someone opens the interview link.
+    pub async fn check_delivery(&self, req: PostingRequest) -> Result<DeliveryCheck, ApiError> {
+        self.subscribe_all(req.clone()).await?;
+        let client = platform(self)?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        let email = format!("delivery-check+{stamp}@reqlink.invalid");
+        let invite = self.note_reachability(
+            client
+                .ingest_candidate(
+                    &req.posting_id,
+                    &NewCandidate {
+                        name: "Reqlink delivery check",
+                        email: &email,
+                        phone_number: None,
+                        metadata: None,
+                    },
+                )
+                .await,
+        )?;
+        let wait = if self.is_sandbox() {
+            CHECK_WAIT_SANDBOX
+        } else {
+            CHECK_WAIT_REAL
+        };
+        let deadline = tokio::time::Instant::now() + wait;
+        let interview_id = invite.interview_id.clone();
+        loop {
+            let id = interview_id.clone();
+            let stage = self
+                .read(move |store| Ok(store.interview_stage(&id)?))
+                .await?;
+            if stage.is_some() {
+                self.activity(
+                    ActivityLevel::Info,
+                    "delivery_checked",
+                    &format!(
+                        "Delivery check passed for posting {}: interview_started arrived",
+                        req.posting_id
+                    ),
+                );
+                return Ok(DeliveryCheck {
+                    delivered: true,
+                    interview_id,
+                    interview_url: invite.interview_url,
+                    message: "The platform delivered interview_started to this receiver.".into(),
+                });
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let base = self.public_base_url().await.unwrap_or_default();
+                let message = if self.is_sandbox() {
+                    format!("No event arrived within {} s. Check the delivery log for rejected deliveries.", wait.as_secs())
+                } else {
+                    format!(
+                        "A test invite was sent. Open the interview link and start the interview; the event must reach {base}. \
+                         If nothing arrives, check that the public base URL is reachable from the internet (tunnel running?)."
+                    )
+                };
+                return Ok(DeliveryCheck {
+                    delivered: false,
+                    interview_id,
+                    interview_url: invite.interview_url,
+                    message,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn deactivate_webhook(&self, req: WebhookRequest) -> Result<(), ApiError> {

@@ -322,3 +322,70 @@ async fn deactivating_revokes_the_endpoint() {
     assert_eq!(res.status(), 404, "a revoked endpoint is unknown");
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = CoreOptions::new(dir.path().to_path_buf());
+    options.sandbox = SandboxConfig {
+        jobs: 6,
+        candidates: 20,
+        applications: 20,
+        rate_limit: None,
+        interview_start_delay: std::time::Duration::from_millis(50),
+        interview_duration: std::time::Duration::from_millis(50),
+        report_delay: std::time::Duration::from_millis(100),
+        ..SandboxConfig::default()
+    };
+    options.sync_on_start = false;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    let core = Core::start(options).await.unwrap();
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+
+    let check = core
+        .check_delivery(PostingRequest {
+            posting_id: posting.clone(),
+        })
+        .await
+        .unwrap();
+    assert!(check.delivered, "{}", check.message);
+
+    // The emulator goes on to complete the interview and send its report,
+    // whose PDF the worker caches for offline reading.
+    let mut report = None;
+    for _ in 0..100 {
+        let page = core.list_reports(ReportQuery::default()).await.unwrap();
+        if let Some(row) = page
+            .items
+            .into_iter()
+            .find(|r| r.interview_id == check.interview_id && r.has_pdf)
+        {
+            report = Some(row);
+            break;
+        }
+        core.process_inbox().await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let report = report.expect("report with cached PDF within 10 s");
+    assert_eq!(report.posting_id, posting);
+    assert!(report.match_score.is_some());
+    let detail = core
+        .get_report(ReportRequest {
+            interview_id: check.interview_id.clone(),
+        })
+        .await
+        .unwrap();
+    assert!(detail.transcript.len() >= 30, "realistic transcript");
+    assert!(!detail.scorecard.is_empty());
+    assert_eq!(
+        core.store().interview_stage(&check.interview_id).unwrap(),
+        Some(3)
+    );
+    let pdf = core
+        .store()
+        .report_pdf_path(&check.interview_id)
+        .unwrap()
+        .unwrap();
+    assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+    core.shutdown().await;
+}

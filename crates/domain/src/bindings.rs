@@ -86,6 +86,7 @@ pub fn typescript() -> String {
         PostingRequest,
         WebhookRequest,
         PublicUrlRequest,
+        DeliveryCheck,
     );
     let commands = with_commands!(command_signatures)(cfg);
 

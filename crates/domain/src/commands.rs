@@ -20,6 +20,7 @@ macro_rules! with_commands {
             subscribe_all(req: $crate::PostingRequest) -> ();
             deactivate_webhook(req: $crate::WebhookRequest) -> ();
             receiver_status() -> $crate::ReceiverStatus;
+            check_delivery(req: $crate::PostingRequest) -> $crate::DeliveryCheck;
             set_public_base_url(req: $crate::PublicUrlRequest) -> $crate::ReceiverStatus;
             list_deliveries(req: $crate::DeliveryQuery) -> Vec<$crate::DeliveryRow>;
             get_delivery(req: $crate::DeliveryRequest) -> $crate::DeliveryDetail;

@@ -480,3 +480,14 @@ pub struct PublicUrlRequest {
     /// `None` or empty clears it (the listen address is used).
     pub url: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeliveryCheck {
+    /// An `interview_started` event for the test candidate reached this
+    /// receiver.
+    pub delivered: bool,
+    pub interview_id: String,
+    pub interview_url: Option<String>,
+    /// What happened and, when nothing arrived, what to check.
+    pub message: String,
+}

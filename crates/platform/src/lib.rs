@@ -111,6 +111,31 @@ pub struct Webhook {
     pub updated_at: f64,
 }
 
+/// A candidate to invite (`POST /api/v2/postings/{id}/candidates`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewCandidate<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<&'a str>,
+    /// At most 50 keys; keys up to 40 characters, values up to 500.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Invite {
+    pub interview_id: String,
+    #[serde(default)]
+    pub interview_url: Option<String>,
+    pub posting_id: String,
+}
+
+#[derive(Deserialize)]
+struct DataEnvelope<T> {
+    data: T,
+}
+
 #[derive(Deserialize)]
 struct ListEnvelope<T> {
     data: Vec<T>,
@@ -165,6 +190,31 @@ impl PlatformClient {
                 return Ok(out);
             }
         }
+    }
+
+    /// Invites a candidate to a posting's interview.
+    pub async fn ingest_candidate(
+        &self,
+        posting_id: &str,
+        candidate: &NewCandidate<'_>,
+    ) -> Result<Invite, PlatformError> {
+        let path = format!("/api/v2/postings/{}/candidates", encode(posting_id));
+        let body = serde_json::to_value(candidate).expect("serialising a plain struct");
+        let envelope: DataEnvelope<Invite> = self
+            .send(reqwest::Method::POST, &path, &[], Some(body))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// The interview's current status and, once evaluated, its results.
+    pub async fn interview_data(
+        &self,
+        interview_id: &str,
+    ) -> Result<serde_json::Value, PlatformError> {
+        let path = format!("/api/v2/interviews/{}/data", encode(interview_id));
+        let envelope: DataEnvelope<serde_json::Value> =
+            self.send(reqwest::Method::GET, &path, &[], None).await?;
+        Ok(envelope.data)
     }
 
     pub async fn create_webhook(&self, req: &CreateWebhook<'_>) -> Result<Webhook, PlatformError> {

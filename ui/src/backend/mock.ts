@@ -30,6 +30,7 @@ import type {
   StageRow,
   WebhookRequest,
   WebhookTarget,
+  DeliveryCheck,
 } from "../bindings";
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from "../bindings";
 import type { Backend, CommandName } from "./types";
@@ -511,6 +512,18 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         [...data.activity].sort((a, b) => cmp(b.at, a.at)).slice(0, req.limit > 0 ? req.limit : 200),
       ),
     subscribe_all: (req: PostingRequest) => call("subscribe_all", req, () => subscribeAll(req)),
+    check_delivery: (req: PostingRequest) =>
+      call("check_delivery", req, () => {
+        subscribeAll(req);
+        const interview_id = `CHK${newToken().slice(0, 13).toUpperCase()}`;
+        const check: DeliveryCheck = {
+          delivered: true,
+          interview_id,
+          interview_url: `https://interview.example/i/${interview_id}`,
+          message: "The platform delivered interview_started to this receiver.",
+        };
+        return check;
+      }),
     deactivate_webhook: (req: WebhookRequest) =>
       call("deactivate_webhook", req, () => {
         const hook = findHook(req.webhook_id);

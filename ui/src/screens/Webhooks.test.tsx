@@ -69,6 +69,16 @@ describe("Webhooks: agents", () => {
     await waitFor(() => expect(button).toBeEnabled());
   });
 
+  it("Check delivery calls check_delivery and reports the outcome with the interview link", async () => {
+    const mock = createMockBackend({ agents: [agent({ posting_id: "pst_7", title: "Support screen", webhooks: [] })] });
+    const { user } = renderApp({ backend: mock, screen: "webhooks" });
+    await user.click(await screen.findByTestId("check-delivery"));
+    const result = await screen.findByTestId("delivery-check");
+    expect(mock.callsOf("check_delivery")).toEqual([{ posting_id: "pst_7" }]);
+    expect(result).toHaveTextContent("Delivery works");
+    expect(result).toHaveTextContent("https://interview.example/i/");
+  });
+
   it("flags a stale subscription in the warning colour and offers Fix subscriptions", async () => {
     const mock = createMockBackend({
       agents: [agent({ posting_id: "p1", webhooks: [webhook({ webhook_id: "old", url: OLD, target: "stale" })] })],

@@ -17,6 +17,7 @@ import {
   useReplayDelivery,
   useSetPublicBaseUrl,
   useSubscribeAll,
+  useCheckDelivery,
 } from "../queries";
 
 const TUNNEL_HELP =
@@ -188,6 +189,7 @@ function WebhookRow({ hook, pending, onDeactivate }: { hook: WebhookView; pendin
 
 function AgentCard({ agent }: { agent: AgentView }) {
   const subscribe = useSubscribeAll();
+  const check = useCheckDelivery();
   const deactivate = useDeactivateWebhook();
   const stale = agent.webhooks.some((w) => w.is_active && w.target === "stale");
   const active = agent.webhooks.filter((w) => w.is_active).length;
@@ -223,7 +225,35 @@ function AgentCard({ agent }: { agent: AgentView }) {
         >
           {subscribe.isPending ? "Subscribing…" : stale ? "Fix subscriptions" : "Subscribe all"}
         </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="check-delivery"
+          disabled={check.isPending || agent.archived}
+          title="Subscribes if needed, invites a test candidate and waits for the platform's interview_started to arrive here"
+          onClick={() => check.mutate(agent.posting_id)}
+        >
+          {check.isPending ? "Checking delivery…" : "Check delivery"}
+        </button>
       </header>
+      {check.data && (
+        <p
+          className={check.data.delivered ? "notice notice--ok" : "notice notice--warn"}
+          data-testid="delivery-check"
+          role="status"
+        >
+          {check.data.delivered ? "Delivery works: " : "Not confirmed yet: "}
+          {check.data.message}
+          {check.data.interview_url && (
+            <>
+              {" "}Interview link: <span className="mono">{check.data.interview_url}</span>
+            </>
+          )}
+        </p>
+      )}
+      {check.error && (
+        <ErrorBanner error={check.error} onRetry={() => check.mutate(agent.posting_id)} title="Could not check delivery." />
+      )}
       {subscribe.error && (
         <ErrorBanner error={subscribe.error} onRetry={() => subscribe.mutate(agent.posting_id)} title="Could not subscribe this agent." />
       )}
