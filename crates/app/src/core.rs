@@ -120,6 +120,14 @@ impl Core {
             }),
         };
         core.start_inbox_worker();
+        {
+            let core = core.clone();
+            tokio::spawn(async move {
+                if let Err(e) = core.reconcile().await {
+                    tracing::warn!("reconciliation at start-up failed: {}", e.message);
+                }
+            });
+        }
         core.activity(
             ActivityLevel::Info,
             "workspace_opened",
@@ -313,7 +321,14 @@ impl Core {
     ) -> Result<T, ApiError> {
         let result = result.map_err(Into::into);
         let online = !matches!(&result, Err(e) if e.code == ErrorCode::Network);
-        self.inner.online.store(online, Ordering::Relaxed);
+        let was_online = self.inner.online.swap(online, Ordering::Relaxed);
+        if online && !was_online {
+            // Back online: fetch what happened to interviews meanwhile.
+            let core = self.clone();
+            tokio::spawn(async move {
+                let _ = core.reconcile().await;
+            });
+        }
         result
     }
 

@@ -297,6 +297,17 @@ impl Core {
                 )
                 .await,
         )?;
+        {
+            let (id, posting, mail) = (
+                invite.interview_id.clone(),
+                req.posting_id.clone(),
+                email.clone(),
+            );
+            self.read(move |store| {
+                Ok(store.record_invite(&id, &posting, "Reqlink delivery check", &mail)?)
+            })
+            .await?;
+        }
         let wait = if self.is_sandbox() {
             CHECK_WAIT_SANDBOX
         } else {

@@ -389,3 +389,58 @@ async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
     assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn reconcile_recovers_a_report_whose_events_were_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = CoreOptions::new(dir.path().to_path_buf());
+    options.sandbox = SandboxConfig {
+        jobs: 6,
+        candidates: 20,
+        applications: 20,
+        rate_limit: None,
+        interview_start_delay: std::time::Duration::from_millis(20),
+        interview_duration: std::time::Duration::from_millis(20),
+        report_delay: std::time::Duration::from_millis(20),
+        ..SandboxConfig::default()
+    };
+    options.sync_on_start = false;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    let core = Core::start(options).await.unwrap();
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    // No subscription: the platform's events go nowhere, as when offline.
+    let interview_id = core
+        .with_sandbox(|s| {
+            s.unwrap()
+                .control()
+                .run_interview(&posting, "Offline Olga", "olga@example.com")
+        })
+        .unwrap();
+    core.store()
+        .record_invite(&interview_id, &posting, "Offline Olga", "olga@example.com")
+        .unwrap();
+    let mut reconciled = reqlink_app::Reconciled::default();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        reconciled = core.reconcile().await.unwrap();
+        if reconciled.reports == 1 {
+            break;
+        }
+    }
+    assert_eq!(reconciled.reports, 1, "{reconciled:?}");
+    let detail = core
+        .get_report(ReportRequest {
+            interview_id: interview_id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.row.candidate_name.as_deref(), Some("Offline Olga"));
+    assert!(!detail.transcript.is_empty() && !detail.highlights.is_empty());
+    assert_eq!(
+        core.store().interview_stage(&interview_id).unwrap(),
+        Some(3)
+    );
+    // Nothing left to reconcile.
+    assert_eq!(core.reconcile().await.unwrap().checked, 0);
+    core.shutdown().await;
+}

@@ -81,7 +81,38 @@ impl Store {
             .flatten())
     }
 
-    /// Interview stage (1 started, 2 completed, 3 reported), if known.
+    /// Records an invite (stage 0) so the interview is known before any
+    /// event arrives, and can be reconciled if its events are missed.
+    pub fn record_invite(
+        &self,
+        interview_id: &str,
+        posting_id: &str,
+        candidate_name: &str,
+        candidate_email: &str,
+    ) -> Result<(), StoreError> {
+        self.writer().execute(
+            "INSERT INTO interviews (interview_id, posting_id, candidate_name, candidate_email, stage, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5)
+             ON CONFLICT (interview_id) DO NOTHING",
+            params![interview_id, posting_id, candidate_name, candidate_email, now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// Interviews without a report yet, oldest change first: what a
+    /// reconciliation asks the platform about.
+    pub fn unfinished_interviews(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT interview_id FROM interviews WHERE stage < 3 ORDER BY updated_at LIMIT ?1",
+        )?;
+        let ids = stmt
+            .query_map([limit], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(ids)
+    }
+
+    /// Interview stage (0 invited, 1 started, 2 completed, 3 reported), if known.
     pub fn interview_stage(&self, interview_id: &str) -> Result<Option<u8>, StoreError> {
         Ok(self
             .reader()
