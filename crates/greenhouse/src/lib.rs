@@ -6,7 +6,6 @@
 //! happen is obeyed through `Retry-After`.
 
 mod error;
-mod limiter;
 mod link;
 mod model;
 
@@ -17,9 +16,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 pub use error::GreenhouseError;
-pub use limiter::RateLimiter;
 pub use link::{parse_link_header, LinkHeader};
 pub use model::{GhApplication, GhCandidate, GhJob, GhStage, GhUser};
+pub use reqlink_ratelimit::RateLimiter;
 
 /// Greenhouse's documented rate-limit window.
 pub const RATE_WINDOW: Duration = Duration::from_secs(10);

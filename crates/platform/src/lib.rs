@@ -11,6 +11,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The platform allows 300 requests per minute per key.
+const RATE_LIMIT: u32 = 300;
+const RATE_WINDOW: Duration = Duration::from_secs(60);
+const MAX_ATTEMPTS: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
@@ -152,6 +156,7 @@ pub struct PlatformClient {
     http: reqwest::Client,
     base_url: String,
     api_key: String,
+    limiter: reqlink_ratelimit::RateLimiter,
 }
 
 impl PlatformClient {
@@ -170,6 +175,7 @@ impl PlatformClient {
             http,
             base_url,
             api_key: api_key.to_string(),
+            limiter: reqlink_ratelimit::RateLimiter::new(RATE_LIMIT, RATE_WINDOW),
         })
     }
 
@@ -262,22 +268,41 @@ impl PlatformClient {
         body: Option<serde_json::Value>,
     ) -> Result<T, PlatformError> {
         let endpoint = format!("{method} {path}");
-        let mut request = self
-            .http
-            .request(method, format!("{}{}", self.base_url, path))
-            .header("X-API-KEY", &self.api_key)
-            .query(query);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.map_err(|e| PlatformError::Network {
-            endpoint: endpoint.clone(),
-            message: if e.is_connect() {
-                "could not connect".into()
-            } else {
-                e.to_string()
-            },
-        })?;
+        let mut attempt = 0;
+        let response = loop {
+            attempt += 1;
+            self.limiter.acquire().await;
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{}", self.base_url, path))
+                .header("X-API-KEY", &self.api_key)
+                .query(query);
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await.map_err(|e| PlatformError::Network {
+                endpoint: endpoint.clone(),
+                message: if e.is_connect() {
+                    "could not connect".into()
+                } else {
+                    e.to_string()
+                },
+            })?;
+            if response.status() != StatusCode::TOO_MANY_REQUESTS || attempt >= MAX_ATTEMPTS {
+                break response;
+            }
+            // Over the 300/min limit anyway (another client on the same
+            // key): wait as long as the platform says.
+            let wait = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(|s| Duration::from_secs(s.max(1)))
+                .unwrap_or(Duration::from_secs(5));
+            tracing::warn!(%endpoint, ?wait, "interview platform rate limit hit; waiting as told");
+            tokio::time::sleep(wait).await;
+        };
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| PlatformError::Network {
             endpoint: endpoint.clone(),

@@ -1,4 +1,4 @@
-//! Client-side sliding-window limiter. Greenhouse counts requests in fixed
+//! Client-side sliding-window limiter. Vendors count requests in fixed
 //! windows; never sending more than `limit` in any sliding window of the
 //! same length keeps every fixed window under the limit too, so a healthy
 //! sync runs at the rate floor without a single 429.
