@@ -106,7 +106,15 @@ webhooks: Array<WebhookView>, };
 
 export type WebhookTarget = "this_receiver" | "stale" | "elsewhere";
 
-export type WebhookView = { webhook_id: string, posting_id: string, event_type: string, url: string, http_method: string, is_active: boolean, target: WebhookTarget, };
+export type WebhookView = { webhook_id: string, posting_id: string, event_type: string, url: string, http_method: string, is_active: boolean, target: WebhookTarget, 
+/**
+ * When this app last received a delivery for it (ours only).
+ */
+last_delivery_at: string | null, 
+/**
+ * Deliveries for it that were rejected or failed processing.
+ */
+failed_deliveries: number, };
 
 export type ActivityLevel = "info" | "warn" | "error";
 

@@ -247,6 +247,7 @@ impl Core {
         let mut by_posting: BTreeMap<String, Vec<WebhookView>> = BTreeMap::new();
         for h in hooks {
             let target = self.webhook_target(&h.url).await;
+            let (last_delivery_at, failed_deliveries) = self.webhook_stats(&h.url).await;
             by_posting
                 .entry(h.posting_id.clone())
                 .or_default()
@@ -258,6 +259,8 @@ impl Core {
                     http_method: h.http_method,
                     is_active: h.is_active,
                     target,
+                    last_delivery_at,
+                    failed_deliveries,
                 });
         }
         Ok(postings

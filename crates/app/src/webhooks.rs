@@ -157,6 +157,19 @@ impl Core {
         }
     }
 
+    pub(crate) async fn webhook_stats(&self, url: &str) -> (Option<String>, u32) {
+        let Some(idx) = url.find(HOOK_PATH) else {
+            return (None, 0);
+        };
+        let token = url[idx + HOOK_PATH.len()..].to_string();
+        let store = self.inner.store.clone();
+        tokio::task::spawn_blocking(move || store.endpoint_stats(&token))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or((None, 0))
+    }
+
     pub async fn receiver_status(&self) -> Result<ReceiverStatus, ApiError> {
         Ok(ReceiverStatus {
             running: self.inner.receiver_addr.is_some(),

@@ -236,6 +236,10 @@ pub struct WebhookView {
     pub http_method: String,
     pub is_active: bool,
     pub target: WebhookTarget,
+    /// When this app last received a delivery for it (ours only).
+    pub last_delivery_at: Option<String>,
+    /// Deliveries for it that were rejected or failed processing.
+    pub failed_deliveries: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

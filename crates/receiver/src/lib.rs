@@ -173,9 +173,11 @@ async fn platform_hook(
         let store = shared.store.clone();
         let et = event_type.clone();
         let reason_for_log = reason.clone();
+        let token_for_log = token.clone();
         let _ = tokio::task::spawn_blocking(move || {
             store.record_rejected(&NewRejected {
                 source: "platform",
+                token: Some(&token_for_log),
                 event_type: Some(&et),
                 reason: &reason_for_log,
                 body: &body,

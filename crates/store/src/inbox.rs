@@ -48,6 +48,7 @@ pub struct StoredDelivery {
 
 pub struct NewRejected<'a> {
     pub source: &'a str,
+    pub token: Option<&'a str>,
     pub event_type: Option<&'a str>,
     pub reason: &'a str,
     pub body: &'a [u8],
@@ -212,11 +213,25 @@ impl Store {
         let excerpt =
             String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT_BYTES)]).into_owned();
         self.writer().execute(
-            "INSERT INTO rejected_deliveries (received_at, source, event_type, reason, size, body_excerpt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![now_rfc3339(), r.source, r.event_type, r.reason, r.body.len() as i64, excerpt],
+            "INSERT INTO rejected_deliveries (received_at, source, token, event_type, reason, size, body_excerpt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![now_rfc3339(), r.source, r.token, r.event_type, r.reason, r.body.len() as i64, excerpt],
         )?;
         Ok(())
+    }
+
+    /// Last delivery time and the number of failed or rejected deliveries
+    /// for one endpoint, for its row on the Webhooks screen.
+    pub fn endpoint_stats(&self, token: &str) -> Result<(Option<String>, u32), StoreError> {
+        Ok(self.reader().query_row(
+            "SELECT MAX(at), SUM(bad) FROM (
+                SELECT received_at AS at, status = 'failed' AS bad FROM deliveries WHERE token = ?1
+                UNION ALL
+                SELECT received_at, 1 FROM rejected_deliveries WHERE token = ?1
+             )",
+            [token],
+            |r| Ok((r.get(0)?, r.get::<_, Option<u32>>(1)?.unwrap_or(0))),
+        )?)
     }
 
     pub fn delivery_count(&self) -> Result<u32, StoreError> {

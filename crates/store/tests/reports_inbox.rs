@@ -199,6 +199,7 @@ fn deliveries_dedupe_queue_and_dead_letter() {
     store
         .record_rejected(&NewRejected {
             source: "platform",
+            token: Some("tok"),
             event_type: Some("report_available"),
             reason: "not JSON",
             body: b"<html>",
@@ -206,6 +207,9 @@ fn deliveries_dedupe_queue_and_dead_letter() {
         .unwrap();
     let all = store.list_deliveries(&DeliveryQuery::default()).unwrap();
     assert_eq!(all.len(), 3);
+    let (last, failures) = store.endpoint_stats("tok").unwrap();
+    assert!(last.is_some());
+    assert_eq!(failures, 1, "the rejected one; the failed one was requeued");
     let rejected = all
         .iter()
         .find(|r| r.status == DeliveryStatus::Rejected)

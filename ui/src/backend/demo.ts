@@ -183,6 +183,8 @@ export function demoData(now: Date = new Date()): MockData {
         http_method: "POST",
         is_active: true,
         target: "this_receiver" as const,
+        last_delivery_at: iso((k + 2) * 7 * MIN),
+        failed_deliveries: 0,
       })),
     },
     {
@@ -191,8 +193,8 @@ export function demoData(now: Date = new Date()): MockData {
       archived: false,
       webhooks: [
         // Made when the tunnel had another address: nothing arrives any more.
-        { webhook_id: "wh_04", posting_id: "pst_1b77e0d4", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: true, target: "stale" },
-        { webhook_id: "wh_05", posting_id: "pst_1b77e0d4", event_type: "interview_completed", url: "https://hooks.zapier.com/hooks/catch/1840221/3vq9xk/", http_method: "POST", is_active: true, target: "elsewhere" },
+        { webhook_id: "wh_04", posting_id: "pst_1b77e0d4", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: true, target: "stale", last_delivery_at: iso(3 * 24 * 60 * MIN), failed_deliveries: 2 },
+        { webhook_id: "wh_05", posting_id: "pst_1b77e0d4", event_type: "interview_completed", url: "https://hooks.zapier.com/hooks/catch/1840221/3vq9xk/", http_method: "POST", is_active: true, target: "elsewhere", last_delivery_at: null, failed_deliveries: 0 },
       ],
     },
     { posting_id: "pst_c4d90a12", title: "Product Designer — portfolio walkthrough", archived: false, webhooks: [] },
@@ -201,7 +203,7 @@ export function demoData(now: Date = new Date()): MockData {
       title: "Data Analyst — SQL screen",
       archived: true,
       webhooks: [
-        { webhook_id: "wh_06", posting_id: "pst_09e6b3f5", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: false, target: "stale" },
+        { webhook_id: "wh_06", posting_id: "pst_09e6b3f5", event_type: "report_available", url: `${interviews.oldBase}${HOOK_PATH}${token()}`, http_method: "POST", is_active: false, target: "stale", last_delivery_at: null, failed_deliveries: 0 },
       ],
     },
   ];

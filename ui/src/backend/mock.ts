@@ -442,6 +442,8 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         http_method: "POST",
         is_active: true,
         target: "this_receiver",
+        last_delivery_at: null,
+        failed_deliveries: 0,
       });
       created += 1;
     }

@@ -69,6 +69,23 @@ describe("Webhooks: agents", () => {
     await waitFor(() => expect(button).toBeEnabled());
   });
 
+  it("shows each subscription's last delivery and failure count", async () => {
+    renderApp({
+      backend: createMockBackend({
+        agents: [
+          agent({
+            posting_id: "p9",
+            webhooks: [webhook({ webhook_id: "w9", last_delivery_at: new Date(Date.now() - 5 * 60_000).toISOString(), failed_deliveries: 2 })],
+          }),
+        ],
+      }),
+      screen: "webhooks",
+    });
+    const stats = await screen.findByTestId("webhook-stats");
+    expect(stats).toHaveTextContent("Last delivery");
+    expect(stats).toHaveTextContent("2 failed or rejected");
+  });
+
   it("Check delivery calls check_delivery and reports the outcome with the interview link", async () => {
     const mock = createMockBackend({ agents: [agent({ posting_id: "pst_7", title: "Support screen", webhooks: [] })] });
     const { user } = renderApp({ backend: mock, screen: "webhooks" });

@@ -149,8 +149,22 @@ function WebhookRow({ hook, pending, onDeactivate }: { hook: WebhookView; pendin
       <td>
         <code className="tag">{hook.event_type}</code>
       </td>
-      <td className="mono truncate" title={hook.url}>
-        {hook.url}
+      <td className="truncate" title={hook.url}>
+        <span className="mono">{hook.url}</span>
+        {hook.target !== "elsewhere" && (
+          <span className="hook-stats" data-testid="webhook-stats">
+            {hook.last_delivery_at ? (
+              <>
+                Last delivery <RelativeTime iso={hook.last_delivery_at} />
+              </>
+            ) : (
+              "No deliveries yet"
+            )}
+            {hook.failed_deliveries > 0 && (
+              <span className="hook-stats__bad"> · {hook.failed_deliveries} failed or rejected</span>
+            )}
+          </span>
+        )}
       </td>
       <td className="mono">{hook.http_method}</td>
       <td>{hook.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Inactive</Badge>}</td>

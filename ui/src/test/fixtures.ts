@@ -80,6 +80,8 @@ export function webhook(over: Partial<WebhookView> = {}): WebhookView {
     http_method: "POST",
     is_active: true,
     target: "this_receiver",
+    last_delivery_at: null,
+    failed_deliveries: 0,
     ...over,
   };
 }

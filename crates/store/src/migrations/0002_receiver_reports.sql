@@ -30,6 +30,7 @@ CREATE TABLE deliveries (
     processed_at  TEXT
 );
 CREATE UNIQUE INDEX deliveries_dedupe ON deliveries (source, dedupe_key);
+CREATE INDEX deliveries_by_token ON deliveries (token, received_at);
 CREATE INDEX deliveries_pending ON deliveries (id) WHERE status = 'pending';
 
 -- Deliveries refused for bad JSON or schema violations, for diagnostics.
@@ -37,11 +38,14 @@ CREATE TABLE rejected_deliveries (
     id            INTEGER PRIMARY KEY,
     received_at   TEXT NOT NULL,
     source        TEXT NOT NULL,
+    token         TEXT,
     event_type    TEXT,
     reason        TEXT NOT NULL,
     size          INTEGER NOT NULL,
     body_excerpt  TEXT NOT NULL
 );
+
+CREATE INDEX rejected_by_token ON rejected_deliveries (token, received_at);
 
 -- Interview lifecycle as seen through events; `stage` only moves forward
 -- so an out-of-order `interview_started` cannot undo a report.
