@@ -238,6 +238,12 @@ delivered: boolean, interview_id: string, interview_url: string | null,
  */
 message: string, };
 
+export type ReportPdf = { interview_id: string, 
+/**
+ * The PDF file, base64-encoded.
+ */
+base64: string, size: number, };
+
 /** Every desktop command; the Tauri backend and the test mock both implement it. */
 export interface Commands {
   app_status(): Promise<AppStatus>;
@@ -258,6 +264,7 @@ export interface Commands {
   replay_delivery(req: DeliveryRequest): Promise<null>;
   list_reports(req: ReportQuery): Promise<ReportPage>;
   get_report(req: ReportRequest): Promise<ReportDetail>;
+  report_pdf(req: ReportRequest): Promise<ReportPdf>;
   score_distribution(): Promise<Array<ScoreDistribution>>;
 }
 
@@ -280,6 +287,7 @@ export const COMMAND_NAMES = [
   "replay_delivery",
   "list_reports",
   "get_report",
+  "report_pdf",
   "score_distribution",
 ] as const;
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 use reqlink_domain::{
     ActivityLevel, ApiError, AppEvent, DeliveryCheck, DeliveryDetail, DeliveryQuery,
     DeliveryRequest, DeliveryRow, ErrorCode, PostingRequest, PublicUrlRequest, ReceiverStatus,
-    ReportDetail, ReportPage, ReportQuery, ReportRequest, ScoreDistribution, WebhookRequest,
-    WebhookTarget,
+    ReportDetail, ReportPage, ReportPdf, ReportQuery, ReportRequest, ScoreDistribution,
+    WebhookRequest, WebhookTarget,
 };
 use reqlink_platform::payload::{parse_event, PlatformEvent};
 use reqlink_platform::{CreateWebhook, EventType, HttpMethod, NewCandidate, PlatformClient};
@@ -424,6 +424,35 @@ impl Core {
             }
         })
         .await
+    }
+
+    /// The cached PDF of a report; works offline.
+    pub async fn report_pdf(&self, req: ReportRequest) -> Result<ReportPdf, ApiError> {
+        use base64::Engine;
+        let id = req.interview_id.clone();
+        let path = self
+            .read(move |store| Ok(store.report_pdf_path(&id)?))
+            .await?
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    "This report's PDF is not downloaded yet. It is fetched automatically while online.",
+                )
+            })?;
+        let read_path = path.clone();
+        let bytes = tokio::task::spawn_blocking(move || std::fs::read(read_path))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Storage,
+                    format!("Cannot read the cached PDF {path}: {e}"),
+                )
+            })?;
+        Ok(ReportPdf {
+            interview_id: req.interview_id,
+            size: bytes.len() as u32,
+            base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        })
     }
 
     pub async fn score_distribution(&self) -> Result<Vec<ScoreDistribution>, ApiError> {

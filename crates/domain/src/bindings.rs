@@ -87,6 +87,7 @@ pub fn typescript() -> String {
         WebhookRequest,
         PublicUrlRequest,
         DeliveryCheck,
+        ReportPdf,
     );
     let commands = with_commands!(command_signatures)(cfg);
 

@@ -27,6 +27,7 @@ macro_rules! with_commands {
             replay_delivery(req: $crate::DeliveryRequest) -> ();
             list_reports(req: $crate::ReportQuery) -> $crate::ReportPage;
             get_report(req: $crate::ReportRequest) -> $crate::ReportDetail;
+            report_pdf(req: $crate::ReportRequest) -> $crate::ReportPdf;
             score_distribution() -> Vec<$crate::ScoreDistribution>;
         }
     };

@@ -495,3 +495,12 @@ pub struct DeliveryCheck {
     /// What happened and, when nothing arrived, what to check.
     pub message: String,
 }
+
+/// A cached report PDF, for the in-app viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportPdf {
+    pub interview_id: String,
+    /// The PDF file, base64-encoded.
+    pub base64: String,
+    pub size: u32,
+}
