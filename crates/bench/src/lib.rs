@@ -101,6 +101,11 @@ pub fn report_body(template: &serde_json::Value, i: usize, posting: &str, rng: &
         web["summary"]["match_score"] = ((rng.next() % 81) + 15).into();
         web["summary"]["highlights"] = (0..3).map(|_| phrase(rng)).collect::<Vec<_>>().into();
         web["summary"]["lowlights"] = (0..2).map(|_| phrase(rng)).collect::<Vec<_>>().into();
+        // Each report also names a few specific skills or tools out of a
+        // large vocabulary, as real interviews do; searches for those are
+        // selective, searches for the common words above are not.
+        let specific: Vec<String> = (0..5).map(|_| rare_term(rng.next())).collect();
+        web["scorecard"]["tags"] = specific.clone().into();
         let lines: Vec<serde_json::Value> = (0..40)
             .map(|n| {
                 serde_json::json!({
@@ -111,7 +116,30 @@ pub fn report_body(template: &serde_json::Value, i: usize, posting: &str, rng: &
                 })
             })
             .collect();
+        let mut lines = lines;
+        lines.push(serde_json::json!({
+            "speaker": "user",
+            "text": format!("I have hands-on experience with {}.", specific.join(", ")),
+            "timestamp": 600,
+            "timestamp_str": "10:00",
+        }));
         web["transcript"]["transcript"] = lines.into();
     }
     v.to_string()
+}
+
+/// Size of the specific-term vocabulary.
+pub const RARE_TERMS: u64 = 4000;
+
+/// One of `RARE_TERMS` distinct specific terms ("toolkq", "toolbza", ...).
+pub fn rare_term(n: u64) -> String {
+    let mut n = n % RARE_TERMS;
+    let mut s = String::from("tool");
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
 }

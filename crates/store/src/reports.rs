@@ -179,7 +179,7 @@ impl Store {
             }
             Some(ReportSort::ReportedAt) => format!("r.report_at {dir}"),
             // Best match first when searching, newest first otherwise.
-            None if search.is_some() => "bm25(report_fts)".into(),
+            None if search.is_some() => "report_fts.rank".into(),
             None => "r.report_at DESC".into(),
         };
         let snippet = if search.is_some() {
@@ -188,17 +188,39 @@ impl Store {
             "NULL".into()
         };
         let conn = self.reader();
+        let limit = if query.limit == 0 {
+            DEFAULT_PAGE
+        } else {
+            query.limit.min(500)
+        };
+        // A plain search (no other filter, best match first) lets FTS5 rank
+        // and cut the page on its own before touching the reports table.
+        if let (Some(s), 1, None) = (&search, clauses.len(), query.sort) {
+            let total: u32 = conn.query_row(
+                "SELECT COUNT(*) FROM report_fts WHERE report_fts MATCH ?1",
+                [s],
+                |r| r.get(0),
+            )?;
+            let sql = format!(
+                "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
+                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, h.snip
+                 FROM (SELECT rowid, rank, {snippet} AS snip FROM report_fts
+                       WHERE report_fts MATCH ?1 ORDER BY rank LIMIT {limit} OFFSET {}) h
+                 JOIN reports r ON r.rowid = h.rowid ORDER BY h.rank",
+                query.offset
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let items = stmt
+                .query_map([s], row_to_report)?
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(ReportPage { items, total });
+        }
         let arg_refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
         let total: u32 = conn.query_row(
             &format!("SELECT COUNT(*) FROM {from_sql} {where_sql}"),
             arg_refs.as_slice(),
             |r| r.get(0),
         )?;
-        let limit = if query.limit == 0 {
-            DEFAULT_PAGE
-        } else {
-            query.limit.min(500)
-        };
         let sql = format!(
             "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
                     r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, {snippet}
