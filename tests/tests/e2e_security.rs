@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use reqlink_e2e::{E2e, LaunchOptions, free_port, testid};
+use reqlink_e2e::{free_port, testid, E2e, LaunchOptions};
 
 const REPORT: &str = include_str!("../../crates/platform/tests/fixtures/report_available.json");
 const SCRIPT: &str = "<script>window.__xss = 'script'</script>";
@@ -15,11 +15,14 @@ fn hostile_report(posting: &str) -> String {
     let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
     v["posting_id"] = posting.into();
     let web = &mut v["agentic_data"]["web_interview_info"];
-    web["summary"]["highlights"] = serde_json::json!([format!("Great answer {SCRIPT}"), format!("Strong {IMG}")]);
+    web["summary"]["highlights"] =
+        serde_json::json!([format!("Great answer {SCRIPT}"), format!("Strong {IMG}")]);
     web["summary"]["lowlights"] = serde_json::json!([IMG]);
     web["transcript"]["transcript"][0]["text"] = format!("Hello {SCRIPT} {IMG}").into();
-    v["interview_data_model"]["posting_info"]["description"] =
-        format!("<p>We are hiring</p>{SCRIPT}{IMG}<a href=\"javascript:window.__xss='link'\">apply</a>").into();
+    v["interview_data_model"]["posting_info"]["description"] = format!(
+        "<p>We are hiring</p>{SCRIPT}{IMG}<a href=\"javascript:window.__xss='link'\">apply</a>"
+    )
+    .into();
     v.to_string()
 }
 
@@ -31,7 +34,11 @@ fn hostile_report_text_never_executes() {
         LaunchOptions::new("hostile_report_text_never_executes")
             .env("REQLINK_RECEIVER_ADDR", format!("127.0.0.1:{port}")),
     );
-    app.wait_for_text(&testid("workspace-badge"), "Sandbox", Duration::from_secs(45));
+    app.wait_for_text(
+        &testid("workspace-badge"),
+        "Sandbox",
+        Duration::from_secs(45),
+    );
 
     // Subscribe the first agent through the UI, as a recruiter would.
     app.click_css(&testid("nav-webhooks"));
@@ -60,13 +67,22 @@ fn hostile_report_text_never_executes() {
     app.click_css(&testid("report-row"));
     app.wait_for(&testid("report-view"), Duration::from_secs(10));
     let highlights = app.wait_for_text(&testid("highlights"), "<script>", Duration::from_secs(10));
-    assert!(highlights.contains("onerror"), "the img markup shows as text: {highlights}");
+    assert!(
+        highlights.contains("onerror"),
+        "the img markup shows as text: {highlights}"
+    );
     let transcript = app.text_css(&testid("transcript-line"));
-    assert!(transcript.contains("<script>"), "transcript shows markup as text: {transcript}");
+    assert!(
+        transcript.contains("<script>"),
+        "transcript shows markup as text: {transcript}"
+    );
 
     let description = app.wait_for(&testid("posting-description"), Duration::from_secs(10));
     let description_text = app.text(&description);
-    assert!(description_text.contains("We are hiring"), "{description_text}");
+    assert!(
+        description_text.contains("We are hiring"),
+        "{description_text}"
+    );
     // Give any injected handler a chance to run before checking.
     std::thread::sleep(Duration::from_millis(500));
     let probe = app.execute(
@@ -80,7 +96,11 @@ fn hostile_report_text_never_executes() {
         vec![],
     );
     app.screenshot("report-view-hostile");
-    assert_eq!(probe["xss"], serde_json::Value::Null, "injected code ran: {probe}");
+    assert_eq!(
+        probe["xss"],
+        serde_json::Value::Null,
+        "injected code ran: {probe}"
+    );
     assert_eq!(probe["scripts"], 0, "{probe}");
     assert_eq!(probe["imgs"], 0, "{probe}");
     assert_eq!(probe["js_links"], 0, "{probe}");

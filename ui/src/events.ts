@@ -15,8 +15,9 @@ const AFFECTS: Record<string, QueryKey[]> = {
   agents: [keys.agents],
   webhooks: [keys.agents],
   activity: [keys.activity],
-  // A processed report_available adds a report and moves the score chart.
-  reports: [keys.reports, ["get_report"], keys.scoreDistribution],
+  // A processed report_available adds a report and moves the score chart;
+  // a finished PDF download sets has_pdf, and report_pdf then has the file.
+  reports: [keys.reports, ["get_report"], ["report_pdf"], keys.scoreDistribution],
   deliveries: [keys.deliveries, ["get_delivery"]],
   // A new public URL changes which subscriptions point at this app.
   receiver: [keys.receiver, keys.agents],

@@ -14,6 +14,7 @@ export const keys = {
   activity: ["list_activity"] as const,
   reports: ["list_reports"] as const,
   report: (interviewId: string) => ["get_report", interviewId] as const,
+  reportPdf: (interviewId: string) => ["report_pdf", interviewId] as const,
   scoreDistribution: ["score_distribution"] as const,
   deliveries: ["list_deliveries"] as const,
   delivery: (id: string) => ["get_delivery", id] as const,
@@ -86,6 +87,21 @@ export function useSyncNow() {
 export function useReport(interviewId: string) {
   const backend = useBackend();
   return useQuery({ queryKey: keys.report(interviewId), queryFn: () => backend.get_report({ interview_id: interviewId }) });
+}
+
+/**
+ * The cached PDF of a report (base64), only asked for when `enabled` (the
+ * report says it has one). A file can be a few MB, so an unused one leaves
+ * the cache after a minute rather than the default five.
+ */
+export function useReportPdf(interviewId: string, enabled: boolean) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.reportPdf(interviewId),
+    queryFn: () => backend.report_pdf({ interview_id: interviewId }),
+    enabled,
+    gcTime: 60_000,
+  });
 }
 
 export function useScoreDistribution() {

@@ -28,7 +28,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -37,7 +37,7 @@ impl Rng {
     }
 
     pub fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
+        items[(self.next_u64() % items.len() as u64) as usize]
     }
 }
 
@@ -98,13 +98,13 @@ pub fn report_body(template: &serde_json::Value, i: usize, posting: &str, rng: &
     };
     if let Some(web) = v.pointer_mut("/agentic_data/web_interview_info") {
         web["summary"]["interview_id"] = id.clone().into();
-        web["summary"]["match_score"] = ((rng.next() % 81) + 15).into();
+        web["summary"]["match_score"] = ((rng.next_u64() % 81) + 15).into();
         web["summary"]["highlights"] = (0..3).map(|_| phrase(rng)).collect::<Vec<_>>().into();
         web["summary"]["lowlights"] = (0..2).map(|_| phrase(rng)).collect::<Vec<_>>().into();
         // Each report also names a few specific skills or tools out of a
         // large vocabulary, as real interviews do; searches for those are
         // selective, searches for the common words above are not.
-        let specific: Vec<String> = (0..5).map(|_| rare_term(rng.next())).collect();
+        let specific: Vec<String> = (0..5).map(|_| rare_term(rng.next_u64())).collect();
         web["scorecard"]["tags"] = specific.clone().into();
         let lines: Vec<serde_json::Value> = (0..40)
             .map(|n| {

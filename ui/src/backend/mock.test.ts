@@ -3,6 +3,7 @@ import { SNIPPET_CLOSE, SNIPPET_OPEN, type ReportQuery } from "../bindings";
 import { agent, job, line, report, webhook } from "../test/fixtures";
 import { createMockBackend, queryJobs, queryReports, scoreDistribution } from "./mock";
 import { demoData } from "./demo";
+import { pdfString, writePdf } from "./demoPdf";
 
 const rq: ReportQuery = { search: null, posting_id: null, min_score: null, max_score: null, from: null, to: null, sort: null, dir: null, offset: 0, limit: 0 };
 
@@ -137,5 +138,45 @@ describe("mock backend", () => {
     expect(page.total).toBeGreaterThan(0);
     expect(page.items[0]?.snippet).toContain(SNIPPET_OPEN);
     for (const r of data.reports) expect(JSON.parse(data.deliveries.find((d) => d.row.interview_id === r.row.interview_id && d.row.event_type === "report_available")?.payload ?? "{}")).toBeTypeOf("object");
+  });
+
+  it("serves a cached report PDF as base64, and not_found until it is downloaded", async () => {
+    const backend = createMockBackend({
+      reports: [report({ row: { interview_id: "iv1", candidate_name: "José (Test)", has_pdf: true } }), report({ row: { interview_id: "iv2", has_pdf: false } })],
+    });
+    const pdf = await backend.report_pdf({ interview_id: "iv1" });
+    const file = atob(pdf.base64);
+    expect(pdf.interview_id).toBe("iv1");
+    expect(pdf.size).toBe(file.length);
+    expect(file.startsWith("%PDF-1.4\n")).toBe(true);
+    expect(file).toContain("/Count 1");
+    expect(file).toContain("/BaseFont /Helvetica");
+    // Latin-1 as WinAnsi bytes, parentheses escaped.
+    expect(file).toContain("Candidate: Jos\xE9 \\(Test\\)");
+    await expect(backend.report_pdf({ interview_id: "iv2" })).rejects.toEqual({
+      code: "not_found",
+      message: "This report's PDF is not downloaded yet. It is fetched automatically while online.",
+    });
+    await expect(backend.report_pdf({ interview_id: "nope" })).rejects.toMatchObject({ code: "not_found" });
+    expect(backend.callsOf("report_pdf")).toEqual([{ interview_id: "iv1" }, { interview_id: "iv2" }, { interview_id: "nope" }]);
+  });
+
+  it("writes PDFs whose cross-reference table points at every object", () => {
+    const file = writePdf("Doc (1)", [
+      { kind: "title", text: "Interview Report" },
+      { kind: "score", label: "Match score", value: 78 },
+      { kind: "bullet", text: "A long highlight that wraps onto a second line because it keeps going well past the right margin of the page." },
+    ]);
+    const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(file)?.[1]);
+    expect(file.slice(startxref).startsWith("xref\n0 8\n0000000000 65535 f \n")).toBe(true);
+    const entries = file.slice(startxref).split("\n").slice(3, 10);
+    entries.forEach((entry, i) => {
+      expect(entry).toMatch(/^\d{10} 00000 n $/);
+      expect(file.slice(Number(entry.slice(0, 10))).startsWith(`${i + 1} 0 obj\n`)).toBe(true);
+    });
+    const length = Number(/\/Length (\d+) >>\nstream\n/.exec(file)?.[1]);
+    const body = file.slice(file.indexOf("stream\n") + 7);
+    expect(body.slice(length)).toMatch(/^\nendstream/);
+    expect(pdfString("a—b “c” ✓ \\")).toBe("(a\x97b \x93c\x94 ? \\\\)");
   });
 });

@@ -25,6 +25,7 @@ import type {
   ReportDetail,
   ReportPage,
   ReportQuery,
+  ReportPdf,
   ReportRequest,
   ScoreDistribution,
   StageRow,
@@ -33,6 +34,7 @@ import type {
   DeliveryCheck,
 } from "../bindings";
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from "../bindings";
+import { reportPdfFile } from "./demoPdf";
 import type { Backend, CommandName } from "./types";
 
 export interface MockData {
@@ -566,6 +568,16 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         const r = data.reports.find((x) => x.row.interview_id === req.interview_id);
         if (!r) throw notFound(`No report for interview ${req.interview_id}`);
         return { ...r, row: { ...r.row, snippet: null } };
+      }),
+    report_pdf: (req: ReportRequest) =>
+      call("report_pdf", req, () => {
+        const r = data.reports.find((x) => x.row.interview_id === req.interview_id);
+        if (!r) throw notFound(`No report for interview ${req.interview_id}`);
+        // The core's words when the download has not happened (yet).
+        if (!r.row.has_pdf) throw notFound("This report's PDF is not downloaded yet. It is fetched automatically while online.");
+        const file = reportPdfFile(r);
+        const pdf: ReportPdf = { interview_id: r.row.interview_id, base64: btoa(file), size: file.length };
+        return pdf;
       }),
     score_distribution: () => call("score_distribution", undefined, () => scoreDistribution(data.reports)),
   };

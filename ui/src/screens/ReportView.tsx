@@ -4,12 +4,19 @@ import { ScorePill, StatusBadge } from "../components/Badge";
 import { ErrorBanner, Loading } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { Marked } from "../components/Marked";
-import { SearchBox } from "../components/Page";
+import { SearchBox, Segmented } from "../components/Page";
 import { SanitizedHtml } from "../components/SanitizedHtml";
 import { RelativeTime } from "../components/Time";
 import { plural } from "../lib/format";
 import { formatAbsolute } from "../lib/time";
 import { useReport } from "../queries";
+import { ReportPdf } from "./ReportPdf";
+
+type Tab = "summary" | "pdf";
+const TABS: readonly { value: Tab; label: string }[] = [
+  { value: "summary", label: "Summary" },
+  { value: "pdf", label: "PDF" },
+];
 
 /** Who said a transcript line: the platform writes "bot"/"user" or "Candidate". */
 export function speakerLabel(speaker: string): string {
@@ -198,6 +205,7 @@ function ReportBody({ report }: { report: ReportDetail }) {
   const { row } = report;
   const [filter, setFilter] = useState("");
   const [focus, setFocus] = useState<{ index: number; seq: number } | null>(null);
+  const [tab, setTab] = useState<Tab>("summary");
 
   function jump(ts: number) {
     const lines = report.transcript;
@@ -252,41 +260,50 @@ function ReportBody({ report }: { report: ReportDetail }) {
       )}
       <div className="rv-body">
         <div className="rv-main">
-          <div className="rv-columns">
-            <Section title="Highlights">
-              <TextList items={report.highlights} empty="No highlights." tone="good" testId="highlights" />
-            </Section>
-            <Section title="Lowlights">
-              <TextList items={report.lowlights} empty="No lowlights." tone="bad" testId="lowlights" />
-            </Section>
+          <div className="rv-tabs">
+            <Segmented value={tab} options={TABS} onChange={setTab} label="Show" />
           </div>
-          <Section title="Match details">
-            <TextList items={report.match_details} empty="No match details." tone="plain" testId="match-details" />
-            {report.tags.length > 0 && (
-              <ul className="tag-list" aria-label="Tags">
-                {report.tags.map((t, i) => (
-                  <li key={i} className="tag">
-                    {t}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Section>
-          <Section title="Scorecard" aside={plural(report.scorecard.length, "question")}>
-            <Scorecard items={report.scorecard} onJump={jump} />
-          </Section>
-          <Section title="Communication">
-            <Communication report={report} />
-          </Section>
-          <Section title="Posting description">
-            {report.posting_description_html ? (
-              <SanitizedHtml html={report.posting_description_html} className="rich-text" testId="posting-description" />
-            ) : (
-              <p className="muted rv-empty" data-testid="posting-description">
-                The platform sent no posting description.
-              </p>
-            )}
-          </Section>
+          {tab === "pdf" ? (
+            <ReportPdf row={row} />
+          ) : (
+            <>
+              <div className="rv-columns">
+                <Section title="Highlights">
+                  <TextList items={report.highlights} empty="No highlights." tone="good" testId="highlights" />
+                </Section>
+                <Section title="Lowlights">
+                  <TextList items={report.lowlights} empty="No lowlights." tone="bad" testId="lowlights" />
+                </Section>
+              </div>
+              <Section title="Match details">
+                <TextList items={report.match_details} empty="No match details." tone="plain" testId="match-details" />
+                {report.tags.length > 0 && (
+                  <ul className="tag-list" aria-label="Tags">
+                    {report.tags.map((t, i) => (
+                      <li key={i} className="tag">
+                        {t}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Section>
+              <Section title="Scorecard" aside={plural(report.scorecard.length, "question")}>
+                <Scorecard items={report.scorecard} onJump={jump} />
+              </Section>
+              <Section title="Communication">
+                <Communication report={report} />
+              </Section>
+              <Section title="Posting description">
+                {report.posting_description_html ? (
+                  <SanitizedHtml html={report.posting_description_html} className="rich-text" testId="posting-description" />
+                ) : (
+                  <p className="muted rv-empty" data-testid="posting-description">
+                    The platform sent no posting description.
+                  </p>
+                )}
+              </Section>
+            </>
+          )}
         </div>
         <Transcript lines={report.transcript} filter={filter} onFilter={setFilter} focus={focus} />
       </div>

@@ -45,7 +45,7 @@ fn main() {
         let mut hits_total = 0u64;
         for k in 0..300 {
             let term = if selective {
-                rare_term(rng.next())
+                rare_term(rng.next_u64())
             } else if k % 3 == 0 {
                 format!("{} {}", rng.pick(WORDS), rng.pick(WORDS))
             } else {
@@ -74,7 +74,7 @@ fn main() {
 
     let mut open_times: Vec<Duration> = Vec::new();
     for k in 0..300 {
-        let id = format!("BENCH{:08}", (rng.next() as usize + k) % n);
+        let id = format!("BENCH{:08}", (rng.next_u64() as usize + k) % n);
         let t = Instant::now();
         let (row, raw) = store.report(&id).unwrap().expect("stored");
         let Ok(PlatformEvent::ReportAvailable(r)) = parse_event("report_available", raw.as_bytes())
