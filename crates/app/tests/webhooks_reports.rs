@@ -25,6 +25,25 @@ async fn start(dir: &std::path::Path) -> Core {
     Core::start(options).await.unwrap()
 }
 
+/// A core whose sandbox plays interviews in a fraction of a second.
+async fn start_fast_interviews(dir: &std::path::Path) -> Core {
+    let quick = std::time::Duration::from_millis(30);
+    let mut options = CoreOptions::new(dir.to_path_buf());
+    options.sandbox = SandboxConfig {
+        jobs: 6,
+        candidates: 20,
+        applications: 20,
+        rate_limit: None,
+        interview_start_delay: quick,
+        interview_duration: quick,
+        report_delay: quick,
+        ..SandboxConfig::default()
+    };
+    options.sync_on_start = false;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    Core::start(options).await.unwrap()
+}
+
 /// Waits until the background inbox worker has processed everything.
 async fn settle(core: &Core) {
     for _ in 0..100 {
@@ -326,20 +345,7 @@ async fn deactivating_revokes_the_endpoint() {
 #[tokio::test]
 async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = CoreOptions::new(dir.path().to_path_buf());
-    options.sandbox = SandboxConfig {
-        jobs: 6,
-        candidates: 20,
-        applications: 20,
-        rate_limit: None,
-        interview_start_delay: std::time::Duration::from_millis(50),
-        interview_duration: std::time::Duration::from_millis(50),
-        report_delay: std::time::Duration::from_millis(100),
-        ..SandboxConfig::default()
-    };
-    options.sync_on_start = false;
-    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
-    let core = Core::start(options).await.unwrap();
+    let core = start_fast_interviews(dir.path()).await;
     let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
 
     let check = core
@@ -393,20 +399,7 @@ async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
 #[tokio::test]
 async fn reconcile_recovers_a_report_whose_events_were_missed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = CoreOptions::new(dir.path().to_path_buf());
-    options.sandbox = SandboxConfig {
-        jobs: 6,
-        candidates: 20,
-        applications: 20,
-        rate_limit: None,
-        interview_start_delay: std::time::Duration::from_millis(20),
-        interview_duration: std::time::Duration::from_millis(20),
-        report_delay: std::time::Duration::from_millis(20),
-        ..SandboxConfig::default()
-    };
-    options.sync_on_start = false;
-    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
-    let core = Core::start(options).await.unwrap();
+    let core = start_fast_interviews(dir.path()).await;
     let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
     // No subscription: the platform's events go nowhere, as when offline.
     let interview_id = core
