@@ -11,6 +11,8 @@ use crate::time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
 use crate::{now_rfc3339, Store, StoreError};
 
 const DEFAULT_PAGE: u32 = 100;
+/// Above this many matches a plain search is listed newest first.
+pub const BROAD_SEARCH: u32 = 1000;
 
 impl Store {
     pub fn record_interview_event(&self, event: &InterviewEvent) -> Result<(), StoreError> {
@@ -201,12 +203,20 @@ impl Store {
                 [s],
                 |r| r.get(0),
             )?;
+            // Ranking is linear in the number of matches; a word found in
+            // most reports ranks them all nearly alike anyway, so broad
+            // searches list the newest stored reports first instead.
+            let (key, dir) = if total > BROAD_SEARCH {
+                ("rowid", "DESC")
+            } else {
+                ("rank", "ASC")
+            };
             let sql = format!(
                 "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
                         r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, h.snip
-                 FROM (SELECT rowid, rank, {snippet} AS snip FROM report_fts
-                       WHERE report_fts MATCH ?1 ORDER BY rank LIMIT {limit} OFFSET {}) h
-                 JOIN reports r ON r.rowid = h.rowid ORDER BY h.rank",
+                 FROM (SELECT rowid, {key} AS k, {snippet} AS snip FROM report_fts
+                       WHERE report_fts MATCH ?1 ORDER BY {key} {dir} LIMIT {limit} OFFSET {}) h
+                 JOIN reports r ON r.rowid = h.rowid ORDER BY h.k {dir}",
                 query.offset
             );
             let mut stmt = conn.prepare(&sql)?;

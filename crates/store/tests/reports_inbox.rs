@@ -241,3 +241,43 @@ fn endpoints_resolve_until_revoked() {
     store.revoke_endpoint_for_webhook("w1").unwrap();
     assert!(store.endpoint("t1").unwrap().is_none());
 }
+
+#[test]
+fn broad_searches_list_newest_first_and_precise_ones_best_match_first() {
+    let (_d, store) = fresh();
+    let n = reqlink_store::BROAD_SEARCH as usize + 5;
+    let reports: Vec<_> = (0..n)
+        .map(|i| {
+            let words = if i == 3 {
+                "teamwork kubernetes kubernetes kubernetes"
+            } else {
+                "teamwork"
+            };
+            report(&format!("r{i:05}"), "p1", 50.0, 1_000.0 + i as f64, words)
+        })
+        .collect();
+    store.upsert_reports(&reports).unwrap();
+
+    let broad = store
+        .list_reports(&ReportQuery {
+            search: Some("teamwork".into()),
+            limit: 3,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(broad.total as usize, n);
+    let newest = format!("r{:05}", n - 1);
+    assert_eq!(
+        broad.items[0].interview_id, newest,
+        "broad search: newest stored first"
+    );
+
+    let precise = store
+        .list_reports(&ReportQuery {
+            search: Some("kubernetes".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(precise.total, 1);
+    assert_eq!(precise.items[0].interview_id, "r00003");
+}
