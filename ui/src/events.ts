@@ -18,7 +18,8 @@ const AFFECTS: Record<string, QueryKey[]> = {
   // A processed report_available adds a report and moves the score chart;
   // a finished PDF download sets has_pdf, and report_pdf then has the file.
   reports: [keys.reports, ["get_report"], ["report_pdf"], keys.scoreDistribution],
-  deliveries: [keys.deliveries, ["get_delivery"]],
+  // Subscriptions show their last delivery and failure count.
+  deliveries: [keys.deliveries, ["get_delivery"], keys.agents],
   // A new public URL changes which subscriptions point at this app.
   receiver: [keys.receiver, keys.agents],
 };
