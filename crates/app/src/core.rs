@@ -244,10 +244,11 @@ impl Core {
         }
         .await;
         let (postings, hooks) = self.note_reachability(result)?;
+        let health = self
+            .webhook_health(hooks.iter().map(|h| h.url.clone()).collect())
+            .await;
         let mut by_posting: BTreeMap<String, Vec<WebhookView>> = BTreeMap::new();
-        for h in hooks {
-            let target = self.webhook_target(&h.url).await;
-            let (last_delivery_at, failed_deliveries) = self.webhook_stats(&h.url).await;
+        for (h, health) in hooks.into_iter().zip(health) {
             by_posting
                 .entry(h.posting_id.clone())
                 .or_default()
@@ -258,9 +259,9 @@ impl Core {
                     url: h.url,
                     http_method: h.http_method,
                     is_active: h.is_active,
-                    target,
-                    last_delivery_at,
-                    failed_deliveries,
+                    target: health.target,
+                    last_delivery_at: health.last_delivery_at,
+                    failed_deliveries: health.failed_deliveries,
                 });
         }
         Ok(postings

@@ -134,40 +134,19 @@ impl Core {
         configured.or_else(|| self.inner.receiver_addr.map(|a| format!("http://{a}")))
     }
 
-    pub(crate) async fn webhook_target(&self, url: &str) -> WebhookTarget {
-        let Some(idx) = url.find(HOOK_PATH) else {
-            return WebhookTarget::Elsewhere;
-        };
-        let token = &url[idx + HOOK_PATH.len()..];
+    /// Where each subscription URL delivers and how its deliveries went,
+    /// judged against the current public base URL in one visit to the store.
+    pub(crate) async fn webhook_health(&self, urls: Vec<String>) -> Vec<WebhookHealth> {
         let base = self.public_base_url().await.unwrap_or_default();
         let store = self.inner.store.clone();
-        let token_owned = token.to_string();
-        let live = tokio::task::spawn_blocking(move || store.endpoint(&token_owned))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some();
-        if live && url[..idx] == *base.trim_end_matches('/') {
-            WebhookTarget::ThisReceiver
-        } else if live || token.len() == 64 {
-            WebhookTarget::Stale
-        } else {
-            WebhookTarget::Elsewhere
-        }
-    }
-
-    pub(crate) async fn webhook_stats(&self, url: &str) -> (Option<String>, u32) {
-        let Some(idx) = url.find(HOOK_PATH) else {
-            return (None, 0);
-        };
-        let token = url[idx + HOOK_PATH.len()..].to_string();
-        let store = self.inner.store.clone();
-        tokio::task::spawn_blocking(move || store.endpoint_stats(&token))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or((None, 0))
+        let n = urls.len();
+        tokio::task::spawn_blocking(move || {
+            urls.iter()
+                .map(|url| webhook_health(&store, &base, url))
+                .collect()
+        })
+        .await
+        .unwrap_or_else(|_| vec![WebhookHealth::default(); n])
     }
 
     pub async fn receiver_status(&self) -> Result<ReceiverStatus, ApiError> {
@@ -222,8 +201,12 @@ impl Core {
         })?;
         let hooks =
             self.note_reachability(client.list_webhooks(Some(&req.posting_id), None).await)?;
-        for hook in hooks.iter().filter(|h| h.is_active) {
-            if self.webhook_target(&hook.url).await == WebhookTarget::Stale {
+        let health = self
+            .webhook_health(hooks.iter().map(|h| h.url.clone()).collect())
+            .await;
+        let target = |i: usize| health[i].target;
+        for (i, hook) in hooks.iter().enumerate().filter(|(_, h)| h.is_active) {
+            if target(i) == WebhookTarget::Stale {
                 client.deactivate_webhook(&hook.webhook_id).await?;
                 let id = hook.webhook_id.clone();
                 self.read(move |store| Ok(store.revoke_endpoint_for_webhook(&id)?))
@@ -232,15 +215,11 @@ impl Core {
         }
         let mut created = 0;
         for event in EventType::ALL {
-            let mut covered = false;
-            for h in hooks
-                .iter()
-                .filter(|h| h.is_active && h.event_type == event.as_str())
-            {
-                if self.webhook_target(&h.url).await == WebhookTarget::ThisReceiver {
-                    covered = true;
-                }
-            }
+            let covered = hooks.iter().enumerate().any(|(i, h)| {
+                h.is_active
+                    && h.event_type == event.as_str()
+                    && target(i) == WebhookTarget::ThisReceiver
+            });
             if covered {
                 continue;
             }
@@ -457,6 +436,45 @@ impl Core {
 
     pub async fn score_distribution(&self) -> Result<Vec<ScoreDistribution>, ApiError> {
         self.read(|store| Ok(store.score_distribution()?)).await
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WebhookHealth {
+    pub target: WebhookTarget,
+    pub last_delivery_at: Option<String>,
+    pub failed_deliveries: u32,
+}
+
+impl Default for WebhookHealth {
+    fn default() -> Self {
+        WebhookHealth {
+            target: WebhookTarget::Elsewhere,
+            last_delivery_at: None,
+            failed_deliveries: 0,
+        }
+    }
+}
+
+fn webhook_health(store: &Store, base: &str, url: &str) -> WebhookHealth {
+    let Some(idx) = url.find(HOOK_PATH) else {
+        return WebhookHealth::default();
+    };
+    let token = &url[idx + HOOK_PATH.len()..];
+    let live = matches!(store.endpoint(token), Ok(Some(_)));
+    let target = if live && url[..idx] == *base.trim_end_matches('/') {
+        WebhookTarget::ThisReceiver
+    } else if live || token.len() == 64 {
+        // Our token format, but revoked or at an address we no longer use.
+        WebhookTarget::Stale
+    } else {
+        WebhookTarget::Elsewhere
+    };
+    let (last_delivery_at, failed_deliveries) = store.endpoint_stats(token).unwrap_or((None, 0));
+    WebhookHealth {
+        target,
+        last_delivery_at,
+        failed_deliveries,
     }
 }
 

@@ -1,5 +1,4 @@
 use reqlink_domain::{ApiError, ErrorCode};
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
@@ -60,12 +59,7 @@ fn describe_fields(fields: &[FieldError]) -> String {
 }
 
 impl GreenhouseError {
-    pub(crate) fn from_status(
-        status: StatusCode,
-        endpoint: &str,
-        _headers: &HeaderMap,
-        body: &[u8],
-    ) -> Self {
+    pub(crate) fn from_status(status: StatusCode, endpoint: &str, body: &[u8]) -> Self {
         let endpoint = endpoint.to_string();
         match status {
             StatusCode::UNAUTHORIZED => Self::Unauthorized { endpoint },

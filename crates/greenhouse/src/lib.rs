@@ -159,7 +159,7 @@ impl GreenhouseClient {
                     tracing::warn!(%endpoint, status = s.as_u16(), ?wait, "Greenhouse server error; retrying");
                     tokio::time::sleep(wait).await;
                 }
-                s => return Err(GreenhouseError::from_status(s, &endpoint, &headers, &body)),
+                s => return Err(GreenhouseError::from_status(s, &endpoint, &body)),
             }
         }
     }

@@ -22,23 +22,37 @@ fn page_limit(limit: u32) -> u32 {
 }
 
 impl Store {
+    /// Runs `sql` once per item in one transaction, so a fetched page is
+    /// stored whole or not at all.
+    fn write_batch<T>(
+        &self,
+        sql: &str,
+        items: &[T],
+        bind: impl Fn(&mut rusqlite::CachedStatement<'_>, &T) -> Result<usize, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.in_transaction(|tx| {
+            let mut stmt = tx.prepare_cached(sql)?;
+            for item in items {
+                bind(&mut stmt, item)?;
+            }
+            Ok(())
+        })
+    }
+
     pub fn upsert_jobs(&self, connection_id: &str, jobs: &[JobRecord]) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO jobs (connection_id, id, name, requisition_id, status, confidential,
-                                   departments, offices, opened_at, closed_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (connection_id, id) DO UPDATE SET
-                    name = excluded.name, requisition_id = excluded.requisition_id,
-                    status = excluded.status, confidential = excluded.confidential,
-                    departments = excluded.departments, offices = excluded.offices,
-                    opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-                    updated_at = excluded.updated_at",
-            )?;
-            for job in jobs {
-                stmt.execute(params![
+        self.write_batch(
+            "INSERT INTO jobs (connection_id, id, name, requisition_id, status, confidential,
+                               departments, offices, opened_at, closed_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (connection_id, id) DO UPDATE SET
+                name = excluded.name, requisition_id = excluded.requisition_id,
+                status = excluded.status, confidential = excluded.confidential,
+                departments = excluded.departments, offices = excluded.offices,
+                opened_at = excluded.opened_at, closed_at = excluded.closed_at,
+                updated_at = excluded.updated_at",
+            jobs,
+            |stmt, job| {
+                Ok(stmt.execute(params![
                     connection_id,
                     job.id,
                     job.name,
@@ -50,11 +64,9 @@ impl Store {
                     job.opened_at,
                     job.closed_at,
                     job.updated_at,
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+                ])?)
+            },
+        )
     }
 
     /// Replaces the stages of one job: stages missing from `stages` were
@@ -65,30 +77,20 @@ impl Store {
         job_id: &str,
         stages: &[StageRecord],
     ) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "DELETE FROM job_stages WHERE connection_id = ?1 AND job_id = ?2",
-            params![connection_id, job_id],
-        )?;
-        {
+        self.in_transaction(|tx| {
+            tx.execute(
+                "DELETE FROM job_stages WHERE connection_id = ?1 AND job_id = ?2",
+                params![connection_id, job_id],
+            )?;
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO job_stages (connection_id, id, job_id, name, priority, active)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for s in stages {
-                stmt.execute(params![
-                    connection_id,
-                    s.id,
-                    s.job_id,
-                    s.name,
-                    s.priority,
-                    s.active
-                ])?;
+                stmt.execute(params![connection_id, s.id, s.job_id, s.name, s.priority, s.active])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub fn upsert_users(
@@ -96,19 +98,14 @@ impl Store {
         connection_id: &str,
         users: &[UserRecord],
     ) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO ats_users (connection_id, id, name, email, disabled)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for u in users {
-                stmt.execute(params![connection_id, u.id, u.name, u.email, u.disabled])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        self.write_batch(
+            "INSERT OR REPLACE INTO ats_users (connection_id, id, name, email, disabled)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            users,
+            |stmt, u| {
+                Ok(stmt.execute(params![connection_id, u.id, u.name, u.email, u.disabled])?)
+            },
+        )
     }
 
     pub fn upsert_candidates(
@@ -116,16 +113,13 @@ impl Store {
         connection_id: &str,
         candidates: &[CandidateRecord],
     ) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO candidates
-                    (connection_id, id, first_name, last_name, email, company, title, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for c in candidates {
-                stmt.execute(params![
+        self.write_batch(
+            "INSERT OR REPLACE INTO candidates
+                (connection_id, id, first_name, last_name, email, company, title, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            candidates,
+            |stmt, c| {
+                Ok(stmt.execute(params![
                     connection_id,
                     c.id,
                     c.first_name,
@@ -134,11 +128,9 @@ impl Store {
                     c.company,
                     c.title,
                     c.updated_at
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+                ])?)
+            },
+        )
     }
 
     pub fn upsert_applications(
@@ -146,17 +138,14 @@ impl Store {
         connection_id: &str,
         applications: &[ApplicationRecord],
     ) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO applications
-                    (connection_id, id, candidate_id, job_id, status, prospect, stage_id, stage_name,
-                     applied_at, last_activity_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for a in applications {
-                stmt.execute(params![
+        self.write_batch(
+            "INSERT OR REPLACE INTO applications
+                (connection_id, id, candidate_id, job_id, status, prospect, stage_id, stage_name,
+                 applied_at, last_activity_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            applications,
+            |stmt, a| {
+                Ok(stmt.execute(params![
                     connection_id,
                     a.id,
                     a.candidate_id,
@@ -167,11 +156,9 @@ impl Store {
                     a.stage_name,
                     a.applied_at,
                     a.last_activity_at
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+                ])?)
+            },
+        )
     }
 
     /// Where the incremental sync of `resource` resumes, if it ever finished.

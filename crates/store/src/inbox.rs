@@ -119,10 +119,8 @@ impl Store {
         &self,
         batch: &[NewDelivery],
     ) -> Result<Vec<DeliveryInsert>, StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let mut out = Vec::with_capacity(batch.len());
-        {
+        self.in_transaction(|tx| {
+            let mut out = Vec::with_capacity(batch.len());
             let mut insert = tx.prepare_cached(
                 "INSERT INTO deliveries (received_at, source, token, event_type, method, dedupe_key,
                                          interview_id, body, status)
@@ -157,9 +155,8 @@ impl Store {
                     });
                 }
             }
-        }
-        tx.commit()?;
-        Ok(out)
+            Ok(out)
+        })
     }
 
     pub fn pending_deliveries(&self, limit: u32) -> Result<Vec<StoredDelivery>, StoreError> {

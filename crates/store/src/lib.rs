@@ -69,6 +69,18 @@ impl Store {
         self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` in one write transaction, committed only if `f` succeeds.
+    fn in_transaction<R>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     fn reader(&self) -> MutexGuard<'_, Connection> {
         self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }

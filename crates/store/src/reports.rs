@@ -16,32 +16,18 @@ pub const BROAD_SEARCH: u32 = 1000;
 
 impl Store {
     pub fn record_interview_event(&self, event: &InterviewEvent) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        upsert_interview(&tx, event)?;
-        tx.commit()?;
-        Ok(())
+        self.in_transaction(|tx| upsert_interview(tx, event))
     }
 
     /// Stores (or replaces, for a re-sent report) one report and its search
     /// entry, and moves the interview to "reported".
     pub fn upsert_report(&self, report: &ReportRecord) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        upsert_report_tx(&tx, report)?;
-        tx.commit()?;
-        Ok(())
+        self.upsert_reports(std::slice::from_ref(report))
     }
 
     /// Many reports in one transaction (benchmarks and bulk imports).
     pub fn upsert_reports(&self, reports: &[ReportRecord]) -> Result<(), StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        for report in reports {
-            upsert_report_tx(&tx, report)?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.in_transaction(|tx| reports.iter().try_for_each(|r| upsert_report_tx(tx, r)))
     }
 
     pub fn set_report_pdf(
