@@ -1,7 +1,7 @@
 // Generated from crates/domain by `cargo run -p reqlink-domain --bin gen-bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-export type ErrorCode = "invalid_input" | "not_found" | "unauthorized" | "forbidden" | "rate_limited" | "network" | "upstream" | "malformed_response" | "storage" | "database_too_new" | "sync_in_progress" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "unauthorized" | "needs_reconnect" | "signature_invalid" | "forbidden" | "rate_limited" | "network" | "upstream" | "malformed_response" | "storage" | "database_too_new" | "sync_in_progress" | "cancelled" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 

@@ -9,6 +9,10 @@ pub enum ErrorCode {
     InvalidInput,
     NotFound,
     Unauthorized,
+    /// Expired or revoked OAuth grant: only signing in again fixes it.
+    NeedsReconnect,
+    /// A webhook whose signature did not verify.
+    SignatureInvalid,
     Forbidden,
     RateLimited,
     Network,
