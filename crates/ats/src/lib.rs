@@ -9,6 +9,7 @@
 
 mod error;
 mod events;
+mod token;
 mod writes;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use reqlink_domain::{
 
 pub use error::{AtsError, FieldError};
 pub use events::{AtsEvent, VerifiedEvent, WebhookRejection};
+pub use token::{StaticToken, TokenSource};
 pub use writes::{Created, FileWrite, Footprint, NewCandidate, NoteWrite, StageMove, Written};
 
 /// The record families a sync walks, in dependency order.
