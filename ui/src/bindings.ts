@@ -29,7 +29,7 @@ export type AppStatus = { workspace: WorkspaceInfo, sync: SyncStatus,
 /**
  * Whether the last call to a remote (or sandbox) server succeeded.
  */
-online: boolean, data_dir: string, version: string, };
+online: boolean, data_dir: string, version: string, secrets: SecretStoreStatus, };
 
 export type Provider = "greenhouse" | "lever" | "workday" | "interview_platform";
 
@@ -46,7 +46,19 @@ auth_style: string, state: ConnectionState,
 /**
  * Why the state is what it is, and what to do about it.
  */
-detail: string | null, base_url: string, sandbox: boolean, last_sync_at: string | null, counts: EntityCounts, };
+detail: string | null, base_url: string, sandbox: boolean, last_sync_at: string | null, counts: EntityCounts, auth_kind: AuthKind | null, 
+/**
+ * Who the credentials act as ("Connected as …").
+ */
+identity: string | null, 
+/**
+ * OAuth access-token expiry, unix seconds.
+ */
+token_expires_at: bigint | null, 
+/**
+ * This connection's running or last sync.
+ */
+sync: SyncStatus, };
 
 export type SortDir = "asc" | "desc";
 
@@ -56,7 +68,7 @@ export type JobQuery = {
 /**
  * Matches name, requisition id, department or office.
  */
-search: string | null, 
+search: string | null, connection_id: string | null, 
 /**
  * `open`, `closed` or `draft`.
  */
@@ -80,7 +92,11 @@ export type CandidateQuery = {
 /**
  * Matches name, email, company or title.
  */
-search: string | null, job_id: string | null, 
+search: string | null, connection_id: string | null, job_id: string | null, 
+/**
+ * Current stage name of an application (stage ids differ per job).
+ */
+stage: string | null, 
 /**
  * Application status: `active`, `rejected`, `hired`.
  */
@@ -132,7 +148,7 @@ limit: number, };
 
 export type SyncSummary = { connection_id: string, counts: EntityCounts, requests: number, elapsed_ms: number, finished_at: string, };
 
-export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, };
+export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, } | { "type": "oauth_flow", flow: OAuthFlowView, };
 
 export type ReportSort = "reported_at" | "score" | "candidate";
 
@@ -244,11 +260,116 @@ export type ReportPdf = { interview_id: string,
  */
 base64: string, size: number, };
 
+export type AuthKind = "api_key" | "oauth_code" | "client_credentials" | "refresh_token";
+
+export type FieldSpec = { name: string, label: string, 
+/**
+ * Rendered as a password input; its value is stored in the keychain.
+ */
+secret: boolean, required: boolean, 
+/**
+ * What the sandbox fills in; `None` for secrets.
+ */
+placeholder: string | null, help: string | null, };
+
+export type AuthOption = { kind: AuthKind, 
+/**
+ * "Harvest API key", "Sign in with Lever (OAuth)", ...
+ */
+label: string, description: string, fields: Array<FieldSpec>, };
+
+export type IntegrationCard = { provider: Provider, name: string, auth_options: Array<AuthOption>, 
+/**
+ * The emulator can stand in for this ATS (the sandbox workspace).
+ */
+sandbox_available: boolean, connection: ConnectionView | null, 
+/**
+ * Where this ATS should send its webhooks, when it has any.
+ */
+webhook: AtsWebhookView | null, };
+
+export type ConnectRequest = { provider: Provider, kind: AuthKind, sandbox: boolean, fields: { [key in string]: string }, };
+
+export type OAuthFlowStatus = "waiting" | "succeeded" | "failed" | "cancelled";
+
+export type OAuthFlowView = { flow_id: string, provider: Provider, status: OAuthFlowStatus, 
+/**
+ * The consent page, for "the browser did not open? Open it yourself".
+ */
+authorize_url: string, 
+/**
+ * Why it failed, and what to do.
+ */
+error: ApiError | null, connection_id: string | null, };
+
+export type FlowRequest = { flow_id: string, };
+
+export type ConnectionRequest = { connection_id: string, };
+
+export type SyncRequest = { 
+/**
+ * `None` syncs every connected ATS.
+ */
+connection_id: string | null, };
+
+export type SyncSettings = { 
+/**
+ * Background sync interval; 0 turns background sync off.
+ */
+interval_minutes: number, };
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skipped";
+
+export type CheckResult = { 
+/**
+ * `oauth`, `candidates`, `writeback`, `job_mapping`.
+ */
+id: string, symptom: string, status: CheckStatus, detail: string, 
+/**
+ * What to do when the check does not pass.
+ */
+fix: string | null, };
+
+export type AtsWebhookView = { connection_id: string, 
+/**
+ * The receiver URL to paste into the ATS's webhook settings (public
+ * base URL when set).
+ */
+url: string, 
+/**
+ * Greenhouse: the secret key is set. Lever: every event's signature
+ * token is set.
+ */
+secret_configured: boolean, 
+/**
+ * Lever event types without a signature token yet.
+ */
+missing_events: Array<string>, received: number, rejected: number, last_received_at: string | null, };
+
+export type WebhookSecretRequest = { connection_id: string, event: string | null, secret: string, };
+
+export type SecretStoreStatus = { 
+/**
+ * `keychain`, `file` or `memory`.
+ */
+backend: string, warning: string | null, };
+
 /** Every desktop command; the Tauri backend and the test mock both implement it. */
 export interface Commands {
   app_status(): Promise<AppStatus>;
   list_connections(): Promise<Array<ConnectionView>>;
-  sync_now(): Promise<null>;
+  sync_now(req: SyncRequest): Promise<null>;
+  cancel_sync(req: ConnectionRequest): Promise<null>;
+  sync_settings(): Promise<SyncSettings>;
+  set_sync_settings(req: SyncSettings): Promise<SyncSettings>;
+  integrations(): Promise<Array<IntegrationCard>>;
+  connect(req: ConnectRequest): Promise<ConnectionView>;
+  start_oauth(req: ConnectRequest): Promise<OAuthFlowView>;
+  oauth_flow(req: FlowRequest): Promise<OAuthFlowView>;
+  cancel_oauth(req: FlowRequest): Promise<null>;
+  disconnect(req: ConnectionRequest): Promise<null>;
+  run_checks(req: ConnectionRequest): Promise<Array<CheckResult>>;
+  set_webhook_secret(req: WebhookSecretRequest): Promise<AtsWebhookView>;
   list_jobs(req: JobQuery): Promise<JobPage>;
   job_stages(req: JobStagesRequest): Promise<Array<StageRow>>;
   list_candidates(req: CandidateQuery): Promise<CandidatePage>;
@@ -272,6 +393,17 @@ export const COMMAND_NAMES = [
   "app_status",
   "list_connections",
   "sync_now",
+  "cancel_sync",
+  "sync_settings",
+  "set_sync_settings",
+  "integrations",
+  "connect",
+  "start_oauth",
+  "oauth_flow",
+  "cancel_oauth",
+  "disconnect",
+  "run_checks",
+  "set_webhook_secret",
   "list_jobs",
   "job_stages",
   "list_candidates",

@@ -6,18 +6,22 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use reqlink_domain::{
     ActivityEntry, ActivityLevel, ActivityQuery, AgentView, ApiError, AppEvent, AppStatus,
-    CandidatePage, CandidateQuery, ConnectionState, ConnectionView, ErrorCode, JobPage, JobQuery,
-    JobStagesRequest, StageRow, SyncState, SyncStatus, WebhookView, WorkspaceInfo,
+    CandidatePage, CandidateQuery, ConnectionState, ErrorCode, JobPage, JobQuery, JobStagesRequest,
+    SecretStoreStatus, StageRow, WebhookView, WorkspaceInfo,
 };
-use reqlink_greenhouse::GreenhouseClient;
 use reqlink_platform::PlatformClient;
 use reqlink_sandbox::{Sandbox, SandboxConfig};
-use reqlink_store::{NewActivity, Store};
+use reqlink_store::Store;
 
+use crate::ats_sync::SyncSlot;
+use crate::connections::Live;
 use crate::events::{self, EventSink};
-use crate::sync::{blocking, SyncRun};
+use crate::sync::blocking;
 use crate::workspace;
 
 pub struct CoreOptions {
@@ -63,11 +67,14 @@ pub struct Core {
 pub(crate) struct Inner {
     pub(crate) store: Arc<Store>,
     pub(crate) data_dir: PathBuf,
-    workspace: WorkspaceInfo,
-    greenhouse: Option<(String, GreenhouseClient)>,
+    pub(crate) workspace: WorkspaceInfo,
+    pub(crate) ats: RwLock<HashMap<String, Arc<Live>>>,
+    pub(crate) syncs: Mutex<HashMap<String, SyncSlot>>,
+    pub(crate) interval_changed: tokio::sync::Notify,
+    pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    pub(crate) secret_status: SecretStoreStatus,
     pub(crate) platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
-    sync: Mutex<SyncStatus>,
     online: AtomicBool,
     events: EventSink,
     pub(crate) receiver: Mutex<Option<reqlink_receiver::Receiver>>,
@@ -98,17 +105,22 @@ impl Core {
                 store,
                 data_dir,
                 workspace: opened.info,
-                greenhouse: opened.greenhouse,
+                ats: RwLock::new(
+                    opened
+                        .ats
+                        .into_iter()
+                        .map(|l| (l.id.clone(), Arc::new(l)))
+                        .collect(),
+                ),
+                syncs: Mutex::new(HashMap::new()),
+                interval_changed: tokio::sync::Notify::new(),
+                tasks: Mutex::new(Vec::new()),
+                secret_status: SecretStoreStatus {
+                    backend: "memory".into(),
+                    warning: None,
+                },
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
-                sync: Mutex::new(SyncStatus {
-                    state: SyncState::Idle,
-                    phase: None,
-                    done: 0,
-                    total: None,
-                    last_finished_at: None,
-                    last_error: None,
-                }),
                 online: AtomicBool::new(true),
                 events: options.events.unwrap_or_else(events::discard),
                 receiver_addr: receiver.as_ref().map(|r| r.local_addr()),
@@ -138,8 +150,11 @@ impl Core {
         );
         core.refresh_platform_state().await;
         if options.sync_on_start {
-            core.spawn_sync();
+            for id in core.live_ids() {
+                core.spawn_sync(&id);
+            }
         }
+        core.start_background_sync();
         Ok(core)
     }
 
@@ -169,6 +184,10 @@ impl Core {
         if let Some(worker) = worker {
             worker.abort();
         }
+        for task in std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|e| e.into_inner()))
+        {
+            task.abort();
+        }
         let receiver = self
             .inner
             .receiver
@@ -192,30 +211,12 @@ impl Core {
     pub async fn app_status(&self) -> Result<AppStatus, ApiError> {
         Ok(AppStatus {
             workspace: self.inner.workspace.clone(),
-            sync: self.sync_status(),
+            sync: self.overall_sync_status(),
             online: self.inner.online.load(Ordering::Relaxed),
             data_dir: self.inner.data_dir.display().to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            secrets: self.inner.secret_status.clone(),
         })
-    }
-
-    pub async fn list_connections(&self) -> Result<Vec<ConnectionView>, ApiError> {
-        let id = self.inner.workspace.id.clone();
-        self.read(move |store| Ok(store.list_connections(&id)?))
-            .await
-    }
-
-    /// Starts a sync in the background; progress and the outcome arrive as
-    /// events. A sync already running is left alone.
-    pub async fn sync_now(&self) -> Result<(), ApiError> {
-        if self.inner.greenhouse.is_none() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "No ATS is connected. Connect one on Integrations first.",
-            ));
-        }
-        self.spawn_sync();
-        Ok(())
     }
 
     pub async fn list_jobs(&self, req: JobQuery) -> Result<JobPage, ApiError> {
@@ -288,35 +289,12 @@ impl Core {
         blocking(move || f(&store)).await
     }
 
-    fn sync_status(&self) -> SyncStatus {
-        self.inner
-            .sync
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn update_sync(&self, f: impl FnOnce(&mut SyncStatus)) {
-        f(&mut self.inner.sync.lock().unwrap_or_else(|e| e.into_inner()));
-    }
-
     pub(crate) fn emit(&self, event: AppEvent) {
         (self.inner.events)(event);
     }
 
     pub(crate) fn activity(&self, level: ActivityLevel, kind: &str, message: &str) {
-        let entry = NewActivity {
-            level,
-            kind,
-            message,
-            connection_id: None,
-        };
-        if let Err(e) = self.inner.store.record_activity(&entry) {
-            tracing::warn!("could not record activity {kind}: {e}");
-        }
-        self.emit(AppEvent::DataChanged {
-            entities: vec!["activity".into()],
-        });
+        self.activity_for(level, kind, message, None);
     }
 
     pub(crate) fn note_reachability<T, E: Into<ApiError>>(
@@ -352,121 +330,6 @@ impl Core {
         {
             tracing::warn!("could not store platform connection state: {e}");
         }
-    }
-
-    /// Runs one sync unless one is running; returns at once.
-    fn spawn_sync(&self) {
-        {
-            let mut status = self.inner.sync.lock().unwrap_or_else(|e| e.into_inner());
-            if status.state == SyncState::Running {
-                return;
-            }
-            status.state = SyncState::Running;
-            status.phase = Some("starting".into());
-            status.done = 0;
-            status.total = None;
-        }
-        let core = self.clone();
-        tokio::spawn(async move {
-            let _ = core.run_sync().await;
-        });
-    }
-
-    /// One full or incremental sync of the workspace's ATS, reporting
-    /// progress and recording the outcome in Activity.
-    pub async fn run_sync(&self) -> Result<reqlink_domain::SyncSummary, ApiError> {
-        let Some((conn_id, client)) = &self.inner.greenhouse else {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "No ATS is connected.",
-            ));
-        };
-        self.update_sync(|s| s.state = SyncState::Running);
-        self.activity(
-            ActivityLevel::Info,
-            "sync_started",
-            "Sync with Greenhouse started",
-        );
-        let progress = |phase: &str, done: u32, total: Option<u32>| {
-            self.update_sync(|s| {
-                s.phase = Some(phase.to_string());
-                s.done = done;
-                s.total = total;
-            });
-            self.emit(AppEvent::SyncProgress {
-                connection_id: conn_id.clone(),
-                phase: phase.to_string(),
-                done,
-                total,
-            });
-        };
-        let run = SyncRun {
-            store: self.inner.store.clone(),
-            client,
-            connection_id: conn_id,
-            progress: &progress,
-        };
-        let result = self.note_reachability(run.run().await);
-        let store = &self.inner.store;
-        match &result {
-            Ok(summary) => {
-                let _ = store.set_connection_state(conn_id, ConnectionState::Connected, None);
-                self.update_sync(|s| {
-                    s.state = SyncState::Idle;
-                    s.phase = None;
-                    s.last_finished_at = Some(summary.finished_at.clone());
-                    s.last_error = None;
-                });
-                let c = &summary.counts;
-                self.activity(
-                    ActivityLevel::Info,
-                    "sync_finished",
-                    &format!(
-                        "Synced Greenhouse in {:.1} s with {} requests: {} jobs, {} stages, {} users, {} candidates, {} applications stored",
-                        summary.elapsed_ms as f64 / 1000.0,
-                        summary.requests,
-                        c.jobs,
-                        c.stages,
-                        c.users,
-                        c.candidates,
-                        c.applications
-                    ),
-                );
-                self.emit(AppEvent::SyncFinished {
-                    summary: summary.clone(),
-                });
-                self.emit(AppEvent::DataChanged {
-                    entities: vec!["jobs".into(), "candidates".into(), "connections".into()],
-                });
-            }
-            Err(error) => {
-                let state = match error.code {
-                    ErrorCode::Unauthorized | ErrorCode::Forbidden => {
-                        ConnectionState::NeedsReconnect
-                    }
-                    _ => ConnectionState::Error,
-                };
-                let _ = store.set_connection_state(conn_id, state, Some(&error.message));
-                self.update_sync(|s| {
-                    s.state = SyncState::Failed;
-                    s.phase = None;
-                    s.last_error = Some(error.clone());
-                });
-                self.activity(
-                    ActivityLevel::Error,
-                    "sync_failed",
-                    &format!("Sync with Greenhouse failed: {}", error.message),
-                );
-                self.emit(AppEvent::SyncFailed {
-                    connection_id: conn_id.clone(),
-                    error: error.clone(),
-                });
-                self.emit(AppEvent::DataChanged {
-                    entities: vec!["connections".into()],
-                });
-            }
-        }
-        result
     }
 }
 

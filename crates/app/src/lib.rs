@@ -3,9 +3,13 @@
 //! command of `reqlink_domain::with_commands!` to the method of the same
 //! name; nothing here knows about windows.
 
+mod ats_sync;
 mod config;
+mod connect;
+mod connections;
 mod core;
 mod events;
+mod gh_bridge;
 mod inbox;
 mod reconcile;
 mod reports;

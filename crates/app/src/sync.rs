@@ -1,112 +1,39 @@
-//! Greenhouse sync: users, jobs with their stages, candidates and
-//! applications, each page stored in one transaction. Incremental runs ask
-//! only for records updated after the newest `updated_at` already stored
-//! (the server's clock, so a skewed desktop clock cannot lose changes).
+//! The sync engine, the same for every ATS: it walks the connector's sync
+//! plan page by page, storing each page together with the token of the
+//! page after it (so a crash or quit resumes at the last completed page),
+//! then fetches the stages of every job that changed. Incremental runs pass
+//! the newest change marker of the previous run (the server's clock, so a
+//! skewed desktop clock cannot lose changes).
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use reqlink_domain::{ApiError, SyncSummary};
-use reqlink_greenhouse::{
-    GhApplication, GhCandidate, GhJob, GhStage, GhUser, GreenhouseClient, Page, MAX_PER_PAGE,
-};
-use reqlink_store::Store;
-use serde::de::DeserializeOwned;
+use reqlink_ats::{AtsConnector, PageRequest, Resource};
+use reqlink_domain::{ApiError, ErrorCode, SyncSummary};
+use reqlink_store::{ResumePoint, Store, SyncPage};
+use tokio::sync::watch;
 
 /// Progress callback: (phase, records stored in this phase, expected total).
 pub type Progress<'a> = &'a (dyn Fn(&str, u32, Option<u32>) + Send + Sync);
 
 pub struct SyncRun<'a> {
     pub store: Arc<Store>,
-    pub client: &'a GreenhouseClient,
+    pub connector: &'a dyn AtsConnector,
     pub connection_id: &'a str,
     pub progress: Progress<'a>,
+    /// Becomes `true` when the user cancels; checked between pages and
+    /// raced against the request in flight.
+    pub cancel: watch::Receiver<bool>,
 }
 
 impl SyncRun<'_> {
     pub async fn run(&self) -> Result<SyncSummary, ApiError> {
         let started = Instant::now();
         let mut requests = 0u32;
-
-        requests += self
-            .list(
-                "users",
-                "/users",
-                "updated_after",
-                |store, conn, page: Vec<GhUser>| {
-                    let records: Vec<_> = page.into_iter().map(GhUser::into_record).collect();
-                    store.upsert_users(conn, &records)?;
-                    Ok(records.len())
-                },
-                |_| None,
-            )
-            .await?
-            .0;
-
-        let mut changed_jobs = Vec::new();
-        requests += self
-            .list(
-                "jobs",
-                "/jobs",
-                "updated_after",
-                |store, conn, page: Vec<GhJob>| {
-                    let records: Vec<_> = page.into_iter().map(GhJob::into_record).collect();
-                    store.upsert_jobs(conn, &records)?;
-                    Ok(records.len())
-                },
-                |job: &GhJob| Some(job.id.to_string()),
-            )
-            .await
-            .map(|(n, ids)| {
-                changed_jobs = ids;
-                n
-            })?;
-
-        // Stages have no updated-since filter, so only jobs that changed
-        // (all of them on the first run) are asked for theirs.
-        let total = changed_jobs.len() as u32;
-        for (done, job_id) in changed_jobs.iter().enumerate() {
-            let url = self.client.url(&format!("/jobs/{job_id}/stages"), &[]);
-            let stages: Vec<GhStage> = self.client.get_one(&url).await?;
-            requests += 1;
-            let records: Vec<_> = stages.into_iter().map(|s| s.into_record(job_id)).collect();
-            let store = self.store.clone();
-            let conn = self.connection_id.to_string();
-            let job = job_id.clone();
-            blocking(move || Ok(store.replace_job_stages(&conn, &job, &records)?)).await?;
-            (self.progress)("stages", done as u32 + 1, Some(total));
+        for &resource in self.connector.sync_plan() {
+            requests += self.list(resource).await?;
         }
-
-        requests += self
-            .list(
-                "candidates",
-                "/candidates",
-                "updated_after",
-                |store, conn, page: Vec<GhCandidate>| {
-                    let records: Vec<_> = page.into_iter().map(GhCandidate::into_record).collect();
-                    store.upsert_candidates(conn, &records)?;
-                    Ok(records.len())
-                },
-                |_| None,
-            )
-            .await?
-            .0;
-
-        requests += self
-            .list(
-                "applications",
-                "/applications",
-                "last_activity_after",
-                |store, conn, page: Vec<GhApplication>| {
-                    let records: Vec<_> =
-                        page.into_iter().map(GhApplication::into_record).collect();
-                    store.upsert_applications(conn, &records)?;
-                    Ok(records.len())
-                },
-                |_| None,
-            )
-            .await?
-            .0;
+        requests += self.stages().await?;
 
         let finished_at = reqlink_store::now_rfc3339();
         let store = self.store.clone();
@@ -128,105 +55,107 @@ impl SyncRun<'_> {
             finished_at,
         })
     }
-}
 
-impl SyncRun<'_> {
-    /// Pages through `path`, storing each page with `write`, and advances
-    /// the resource's cursor once every page is stored. Returns the request
-    /// count and the ids `key` picked (the changed jobs).
-    async fn list<T, W, K>(
-        &self,
-        resource: &'static str,
-        path: &str,
-        since_param: &str,
-        write: W,
-        key: K,
-    ) -> Result<(u32, Vec<String>), ApiError>
-    where
-        T: DeserializeOwned + Timestamped + Send + 'static,
-        W: Fn(&Store, &str, Vec<T>) -> Result<usize, reqlink_store::StoreError>
-            + Send
-            + Sync
-            + Clone
-            + 'static,
-        K: Fn(&T) -> Option<String>,
-    {
-        let store = self.store.clone();
-        let conn = self.connection_id.to_string();
-        let cursor = {
-            let store = store.clone();
-            let conn = conn.clone();
-            blocking(move || Ok(store.sync_cursor(&conn, resource)?)).await?
-        };
-        let mut query = vec![("per_page", MAX_PER_PAGE.to_string())];
-        if let Some(since) = &cursor {
-            query.push((since_param, since.clone()));
-        }
-        let mut next = Some(self.client.url(path, &query));
-        let mut requests = 0u32;
-        let mut done = 0u32;
-        let mut total = None;
-        let mut newest = cursor.clone();
-        let mut keys = Vec::new();
-        while let Some(url) = next.take() {
-            let page: Page<T> = self.client.get_page(&url).await?;
-            requests += 1;
-            if let Some(last) = page.last_page {
-                total = Some(last.saturating_mul(MAX_PER_PAGE));
-            }
-            for item in &page.items {
-                if let Some(ts) = item.timestamp() {
-                    if newest.as_deref().is_none_or(|n| ts > n) {
-                        newest = Some(ts.to_string());
-                    }
-                }
-                if let Some(id) = key(item) {
-                    keys.push(id);
-                }
-            }
-            let n = {
-                let store = store.clone();
-                let conn = conn.clone();
-                let write = write.clone();
-                let items = page.items;
-                blocking(move || Ok(write(&store, &conn, items)?)).await?
+    /// Pages through one resource; returns the number of requests made.
+    async fn list(&self, resource: Resource) -> Result<u32, ApiError> {
+        let name = resource.as_str();
+        let (store, conn) = (self.store.clone(), self.connection_id.to_string());
+        let mut at = blocking(move || {
+            Ok(match store.resume_point(&conn, name)? {
+                Some(point) => point,
+                None => ResumePoint {
+                    since: store.sync_cursor(&conn, name)?,
+                    next: None,
+                    newest: None,
+                    done: 0,
+                },
+            })
+        })
+        .await?;
+        let mut requests = 0;
+        loop {
+            let request = PageRequest {
+                since: at.since.clone(),
+                next: at.next.clone(),
             };
-            done += n as u32;
-            (self.progress)(resource, done, total.map(|t: u32| t.max(done)));
-            next = page.next;
+            let page = self
+                .cancellable(self.connector.list(resource, request))
+                .await?
+                .map_err(ApiError::from)?;
+            requests += 1;
+            if let Some(newest) = page.newest {
+                if at.newest.as_deref().is_none_or(|n| newer(&newest, n)) {
+                    at.newest = Some(newest);
+                }
+            }
+            at.done += page.records.len() as u32;
+            at.next = page.next;
+            let store = self.store.clone();
+            let conn = self.connection_id.to_string();
+            let point = at.clone();
+            let records = page.records;
+            blocking(move || {
+                let page = SyncPage {
+                    users: &records.users,
+                    jobs: &records.jobs,
+                    candidates: &records.candidates,
+                    applications: &records.applications,
+                };
+                Ok(store.apply_sync_page(&conn, name, page, &point)?)
+            })
+            .await?;
+            (self.progress)(name, at.done, page.total.map(|t| t.max(at.done)));
+            if at.next.is_none() {
+                return Ok(requests);
+            }
         }
-        if let Some(newest) = newest.filter(|n| Some(n) != cursor.as_ref()) {
-            let store = store.clone();
-            let conn = conn.clone();
-            blocking(move || Ok(store.set_sync_cursor(&conn, resource, &newest)?)).await?;
+    }
+
+    /// Fetches the stages of every job queued by a job page.
+    async fn stages(&self) -> Result<u32, ApiError> {
+        let (store, conn) = (self.store.clone(), self.connection_id.to_string());
+        let queue = blocking(move || Ok(store.stage_refresh_queue(&conn)?)).await?;
+        let total = queue.len() as u32;
+        for (done, job_id) in queue.into_iter().enumerate() {
+            let stages = self
+                .cancellable(self.connector.stages(&job_id))
+                .await?
+                .map_err(ApiError::from)?;
+            let store = self.store.clone();
+            let conn = self.connection_id.to_string();
+            blocking(move || Ok(store.store_fetched_stages(&conn, &job_id, &stages)?)).await?;
+            (self.progress)("stages", done as u32 + 1, Some(total));
         }
-        Ok((requests, keys))
+        Ok(total)
+    }
+
+    async fn cancellable<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<T, ApiError> {
+        let mut cancel = self.cancel.clone();
+        if *cancel.borrow() {
+            return Err(cancelled());
+        }
+        tokio::select! {
+            out = work => Ok(out),
+            _ = cancel.wait_for(|&c| c) => Err(cancelled()),
+        }
     }
 }
 
-/// The timestamp an incremental sync filters on for each resource.
-pub trait Timestamped {
-    fn timestamp(&self) -> Option<&str>;
+fn cancelled() -> ApiError {
+    ApiError::new(
+        ErrorCode::Cancelled,
+        "Sync cancelled. The next sync continues where this one stopped.",
+    )
 }
 
-impl Timestamped for GhUser {
-    fn timestamp(&self) -> Option<&str> {
-        None
-    }
-}
-impl Timestamped for GhJob {
-    fn timestamp(&self) -> Option<&str> {
-        self.updated_at.as_deref()
-    }
-}
-impl Timestamped for GhCandidate {
-    fn timestamp(&self) -> Option<&str> {
-        self.updated_at.as_deref()
-    }
-}
-impl Timestamped for GhApplication {
-    fn timestamp(&self) -> Option<&str> {
-        self.last_activity_at.as_deref()
+/// Change markers are RFC 3339 timestamps or integer milliseconds.
+fn newer(a: &str, b: &str) -> bool {
+    match (a.parse::<i128>(), b.parse::<i128>()) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => a > b,
     }
 }
 

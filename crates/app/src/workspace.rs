@@ -5,6 +5,9 @@
 
 use reqlink_domain::{ApiError, ErrorCode, Provider, WorkspaceInfo};
 use reqlink_greenhouse::GreenhouseClient;
+
+use crate::connections::Live;
+use crate::gh_bridge::GreenhouseV1;
 use reqlink_platform::PlatformClient;
 use reqlink_sandbox::{Sandbox, SandboxConfig};
 use reqlink_store::{NewConnection, Store};
@@ -15,7 +18,7 @@ pub const SANDBOX_PLATFORM: &str = "sandbox-platform";
 pub struct OpenWorkspace {
     pub info: WorkspaceInfo,
     pub sandbox: Option<Sandbox>,
-    pub greenhouse: Option<(String, GreenhouseClient)>,
+    pub ats: Vec<Live>,
     pub platform: Option<(String, PlatformClient)>,
 }
 
@@ -55,7 +58,11 @@ pub async fn open_sandbox(store: &Store, config: SandboxConfig) -> Result<OpenWo
     Ok(OpenWorkspace {
         info,
         sandbox: Some(sandbox),
-        greenhouse: Some((SANDBOX_GREENHOUSE.to_string(), greenhouse)),
+        ats: vec![Live {
+            id: SANDBOX_GREENHOUSE.to_string(),
+            provider: Provider::Greenhouse,
+            connector: std::sync::Arc::new(GreenhouseV1(greenhouse)),
+        }],
         platform: Some((SANDBOX_PLATFORM.to_string(), platform)),
     })
 }

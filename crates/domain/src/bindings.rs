@@ -88,6 +88,22 @@ pub fn typescript() -> String {
         PublicUrlRequest,
         DeliveryCheck,
         ReportPdf,
+        AuthKind,
+        FieldSpec,
+        AuthOption,
+        IntegrationCard,
+        ConnectRequest,
+        OAuthFlowStatus,
+        OAuthFlowView,
+        FlowRequest,
+        ConnectionRequest,
+        SyncRequest,
+        SyncSettings,
+        CheckStatus,
+        CheckResult,
+        AtsWebhookView,
+        WebhookSecretRequest,
+        SecretStoreStatus,
     );
     let commands = with_commands!(command_signatures)(cfg);
 

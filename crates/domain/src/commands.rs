@@ -11,7 +11,18 @@ macro_rules! with_commands {
         $callback! {
             app_status() -> $crate::AppStatus;
             list_connections() -> Vec<$crate::ConnectionView>;
-            sync_now() -> ();
+            sync_now(req: $crate::SyncRequest) -> ();
+            cancel_sync(req: $crate::ConnectionRequest) -> ();
+            sync_settings() -> $crate::SyncSettings;
+            set_sync_settings(req: $crate::SyncSettings) -> $crate::SyncSettings;
+            integrations() -> Vec<$crate::IntegrationCard>;
+            connect(req: $crate::ConnectRequest) -> $crate::ConnectionView;
+            start_oauth(req: $crate::ConnectRequest) -> $crate::OAuthFlowView;
+            oauth_flow(req: $crate::FlowRequest) -> $crate::OAuthFlowView;
+            cancel_oauth(req: $crate::FlowRequest) -> ();
+            disconnect(req: $crate::ConnectionRequest) -> ();
+            run_checks(req: $crate::ConnectionRequest) -> Vec<$crate::CheckResult>;
+            set_webhook_secret(req: $crate::WebhookSecretRequest) -> $crate::AtsWebhookView;
             list_jobs(req: $crate::JobQuery) -> $crate::JobPage;
             job_stages(req: $crate::JobStagesRequest) -> Vec<$crate::StageRow>;
             list_candidates(req: $crate::CandidateQuery) -> $crate::CandidatePage;

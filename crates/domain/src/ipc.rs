@@ -50,6 +50,7 @@ pub struct AppStatus {
     pub online: bool,
     pub data_dir: String,
     pub version: String,
+    pub secrets: crate::SecretStoreStatus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -94,6 +95,13 @@ pub struct ConnectionView {
     pub sandbox: bool,
     pub last_sync_at: Option<String>,
     pub counts: EntityCounts,
+    pub auth_kind: Option<crate::AuthKind>,
+    /// Who the credentials act as ("Connected as …").
+    pub identity: Option<String>,
+    /// OAuth access-token expiry, unix seconds.
+    pub token_expires_at: Option<i64>,
+    /// This connection's running or last sync.
+    pub sync: SyncStatus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -116,6 +124,7 @@ pub enum JobSort {
 pub struct JobQuery {
     /// Matches name, requisition id, department or office.
     pub search: Option<String>,
+    pub connection_id: Option<String>,
     /// `open`, `closed` or `draft`.
     pub status: Option<String>,
     pub sort: Option<JobSort>,
@@ -172,7 +181,10 @@ pub enum CandidateSort {
 pub struct CandidateQuery {
     /// Matches name, email, company or title.
     pub search: Option<String>,
+    pub connection_id: Option<String>,
     pub job_id: Option<String>,
+    /// Current stage name of an application (stage ids differ per job).
+    pub stage: Option<String>,
     /// Application status: `active`, `rejected`, `hired`.
     pub status: Option<String>,
     pub sort: Option<CandidateSort>,
@@ -296,6 +308,10 @@ pub enum AppEvent {
     /// Local data changed; `entities` names what (`jobs`, `candidates`, ...).
     DataChanged {
         entities: Vec<String>,
+    },
+    /// An OAuth sign-in moved on (waiting, succeeded, failed, cancelled).
+    OauthFlow {
+        flow: crate::OAuthFlowView,
     },
 }
 

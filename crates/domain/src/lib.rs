@@ -7,10 +7,12 @@
 
 pub mod bindings;
 mod commands;
+mod connect;
 mod error;
 mod ipc;
 mod records;
 
+pub use connect::*;
 pub use error::{ApiError, ErrorCode};
 pub use ipc::*;
 pub use records::*;

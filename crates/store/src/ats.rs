@@ -22,51 +22,8 @@ fn page_limit(limit: u32) -> u32 {
 }
 
 impl Store {
-    /// Runs `sql` once per item in one transaction, so a fetched page is
-    /// stored whole or not at all.
-    fn write_batch<T>(
-        &self,
-        sql: &str,
-        items: &[T],
-        bind: impl Fn(&mut rusqlite::CachedStatement<'_>, &T) -> Result<usize, StoreError>,
-    ) -> Result<(), StoreError> {
-        self.in_transaction(|tx| {
-            let mut stmt = tx.prepare_cached(sql)?;
-            for item in items {
-                bind(&mut stmt, item)?;
-            }
-            Ok(())
-        })
-    }
-
     pub fn upsert_jobs(&self, connection_id: &str, jobs: &[JobRecord]) -> Result<(), StoreError> {
-        self.write_batch(
-            "INSERT INTO jobs (connection_id, id, name, requisition_id, status, confidential,
-                               departments, offices, opened_at, closed_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (connection_id, id) DO UPDATE SET
-                name = excluded.name, requisition_id = excluded.requisition_id,
-                status = excluded.status, confidential = excluded.confidential,
-                departments = excluded.departments, offices = excluded.offices,
-                opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-                updated_at = excluded.updated_at",
-            jobs,
-            |stmt, job| {
-                Ok(stmt.execute(params![
-                    connection_id,
-                    job.id,
-                    job.name,
-                    job.requisition_id,
-                    job.status,
-                    job.confidential,
-                    serde_json::to_string(&job.departments)?,
-                    serde_json::to_string(&job.offices)?,
-                    job.opened_at,
-                    job.closed_at,
-                    job.updated_at,
-                ])?)
-            },
-        )
+        self.in_transaction(|tx| put_jobs(tx, connection_id, jobs))
     }
 
     /// Replaces the stages of one job: stages missing from `stages` were
@@ -77,20 +34,7 @@ impl Store {
         job_id: &str,
         stages: &[StageRecord],
     ) -> Result<(), StoreError> {
-        self.in_transaction(|tx| {
-            tx.execute(
-                "DELETE FROM job_stages WHERE connection_id = ?1 AND job_id = ?2",
-                params![connection_id, job_id],
-            )?;
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO job_stages (connection_id, id, job_id, name, priority, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for s in stages {
-                stmt.execute(params![connection_id, s.id, s.job_id, s.name, s.priority, s.active])?;
-            }
-            Ok(())
-        })
+        self.in_transaction(|tx| put_job_stages(tx, connection_id, job_id, stages))
     }
 
     pub fn upsert_users(
@@ -98,14 +42,7 @@ impl Store {
         connection_id: &str,
         users: &[UserRecord],
     ) -> Result<(), StoreError> {
-        self.write_batch(
-            "INSERT OR REPLACE INTO ats_users (connection_id, id, name, email, disabled)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            users,
-            |stmt, u| {
-                Ok(stmt.execute(params![connection_id, u.id, u.name, u.email, u.disabled])?)
-            },
-        )
+        self.in_transaction(|tx| put_users(tx, connection_id, users))
     }
 
     pub fn upsert_candidates(
@@ -113,24 +50,7 @@ impl Store {
         connection_id: &str,
         candidates: &[CandidateRecord],
     ) -> Result<(), StoreError> {
-        self.write_batch(
-            "INSERT OR REPLACE INTO candidates
-                (connection_id, id, first_name, last_name, email, company, title, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            candidates,
-            |stmt, c| {
-                Ok(stmt.execute(params![
-                    connection_id,
-                    c.id,
-                    c.first_name,
-                    c.last_name,
-                    c.email,
-                    c.company,
-                    c.title,
-                    c.updated_at
-                ])?)
-            },
-        )
+        self.in_transaction(|tx| put_candidates(tx, connection_id, candidates))
     }
 
     pub fn upsert_applications(
@@ -138,27 +58,7 @@ impl Store {
         connection_id: &str,
         applications: &[ApplicationRecord],
     ) -> Result<(), StoreError> {
-        self.write_batch(
-            "INSERT OR REPLACE INTO applications
-                (connection_id, id, candidate_id, job_id, status, prospect, stage_id, stage_name,
-                 applied_at, last_activity_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            applications,
-            |stmt, a| {
-                Ok(stmt.execute(params![
-                    connection_id,
-                    a.id,
-                    a.candidate_id,
-                    a.job_id,
-                    a.status,
-                    a.prospect,
-                    a.stage_id,
-                    a.stage_name,
-                    a.applied_at,
-                    a.last_activity_at
-                ])?)
-            },
-        )
+        self.in_transaction(|tx| put_applications(tx, connection_id, applications))
     }
 
     /// Where the incremental sync of `resource` resumes, if it ever finished.
@@ -212,6 +112,9 @@ impl Store {
         }
         if let Some(status) = non_empty(&query.status) {
             filter.push("j.status = ?", vec![status.to_string()]);
+        }
+        if let Some(conn) = non_empty(&query.connection_id) {
+            filter.push("j.connection_id = ?", vec![conn.to_string()]);
         }
         let order = match query.sort.unwrap_or(JobSort::Name) {
             JobSort::Name => "j.name COLLATE NOCASE",
@@ -302,7 +205,13 @@ impl Store {
                 vec![like_pattern(search); 4],
             );
         }
-        if non_empty(&query.job_id).is_some() || non_empty(&query.status).is_some() {
+        if let Some(conn) = non_empty(&query.connection_id) {
+            filter.push("c.connection_id = ?", vec![conn.to_string()]);
+        }
+        if non_empty(&query.job_id).is_some()
+            || non_empty(&query.status).is_some()
+            || non_empty(&query.stage).is_some()
+        {
             let mut clause = String::from(
                 "EXISTS (SELECT 1 FROM applications a WHERE a.connection_id = c.connection_id AND a.candidate_id = c.id",
             );
@@ -314,6 +223,10 @@ impl Store {
             if let Some(status) = non_empty(&query.status) {
                 clause.push_str(" AND a.status = ?");
                 args.push(status.to_string());
+            }
+            if let Some(stage) = non_empty(&query.stage) {
+                clause.push_str(" AND a.stage_name = ?");
+                args.push(stage.to_string());
             }
             clause.push(')');
             filter.push(&clause, args);
@@ -429,4 +342,133 @@ fn sql_dir(dir: Option<SortDir>) -> &'static str {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
     }
+}
+
+pub(crate) fn put_jobs(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    jobs: &[JobRecord],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO jobs (connection_id, id, name, requisition_id, status, confidential,
+                           departments, offices, opened_at, closed_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (connection_id, id) DO UPDATE SET
+            name = excluded.name, requisition_id = excluded.requisition_id,
+            status = excluded.status, confidential = excluded.confidential,
+            departments = excluded.departments, offices = excluded.offices,
+            opened_at = excluded.opened_at, closed_at = excluded.closed_at,
+            updated_at = excluded.updated_at",
+    )?;
+    for job in jobs {
+        stmt.execute(params![
+            connection_id,
+            job.id,
+            job.name,
+            job.requisition_id,
+            job.status,
+            job.confidential,
+            serde_json::to_string(&job.departments)?,
+            serde_json::to_string(&job.offices)?,
+            job.opened_at,
+            job.closed_at,
+            job.updated_at,
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn put_job_stages(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    job_id: &str,
+    stages: &[StageRecord],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM job_stages WHERE connection_id = ?1 AND job_id = ?2",
+        params![connection_id, job_id],
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO job_stages (connection_id, id, job_id, name, priority, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for s in stages {
+        stmt.execute(params![
+            connection_id,
+            s.id,
+            job_id,
+            s.name,
+            s.priority,
+            s.active
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn put_users(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    users: &[UserRecord],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO ats_users (connection_id, id, name, email, disabled)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for u in users {
+        stmt.execute(params![connection_id, u.id, u.name, u.email, u.disabled])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn put_candidates(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    candidates: &[CandidateRecord],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO candidates
+            (connection_id, id, first_name, last_name, email, company, title, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for c in candidates {
+        stmt.execute(params![
+            connection_id,
+            c.id,
+            c.first_name,
+            c.last_name,
+            c.email,
+            c.company,
+            c.title,
+            c.updated_at
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn put_applications(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    applications: &[ApplicationRecord],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO applications
+            (connection_id, id, candidate_id, job_id, status, prospect, stage_id, stage_name,
+             applied_at, last_activity_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for a in applications {
+        stmt.execute(params![
+            connection_id,
+            a.id,
+            a.candidate_id,
+            a.job_id,
+            a.status,
+            a.prospect,
+            a.stage_id,
+            a.stage_name,
+            a.applied_at,
+            a.last_activity_at
+        ])?;
+    }
+    Ok(())
 }

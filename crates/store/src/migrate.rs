@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_settings",
         include_str!("migrations/0003_settings.sql"),
     ),
+    (
+        "0004_connections",
+        include_str!("migrations/0004_connections.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -1,7 +1,8 @@
 //! Workspaces and the connections inside them.
 
 use reqlink_domain::{
-    ConnectionState, ConnectionView, EntityCounts, Provider, WorkspaceInfo, WorkspaceKind,
+    AuthKind, ConnectionState, ConnectionView, EntityCounts, Provider, SyncState, SyncStatus,
+    WorkspaceInfo, WorkspaceKind,
 };
 use rusqlite::{params, OptionalExtension};
 
@@ -76,6 +77,62 @@ impl Store {
         Ok(())
     }
 
+    /// Records how a connection authenticates once it has been verified.
+    /// `params` holds non-secret settings (tenant, client id, ...).
+    pub fn set_connection_auth(
+        &self,
+        id: &str,
+        auth_kind: AuthKind,
+        identity: Option<&str>,
+        params: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let changed = self.writer().execute(
+            "UPDATE connections SET auth_kind = ?2, identity = ?3, params = ?4 WHERE id = ?1",
+            params![id, enum_str(&auth_kind), identity, params.to_string()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("connection {id}")));
+        }
+        Ok(())
+    }
+
+    pub fn set_token_expiry(&self, id: &str, expires_at: Option<i64>) -> Result<(), StoreError> {
+        self.writer().execute(
+            "UPDATE connections SET token_expires_at = ?2 WHERE id = ?1",
+            params![id, expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// How a connection authenticates and its non-secret parameters.
+    pub fn connection_auth(
+        &self,
+        id: &str,
+    ) -> Result<Option<(AuthKind, serde_json::Value)>, StoreError> {
+        let row: Option<(Option<String>, String)> = self
+            .reader()
+            .query_row(
+                "SELECT auth_kind, params FROM connections WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        match row {
+            Some((Some(kind), params)) => {
+                Ok(Some((parse_enum(&kind)?, serde_json::from_str(&params)?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Removes a connection and, through the foreign keys, everything synced
+    /// from it.
+    pub fn delete_connection(&self, id: &str) -> Result<(), StoreError> {
+        self.writer()
+            .execute("DELETE FROM connections WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     pub fn mark_synced(&self, id: &str, at: &str) -> Result<(), StoreError> {
         self.writer().execute(
             "UPDATE connections SET last_sync_at = ?2 WHERE id = ?1",
@@ -87,7 +144,8 @@ impl Store {
     pub fn list_connections(&self, workspace_id: &str) -> Result<Vec<ConnectionView>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare(
-            "SELECT id, provider, label, auth_style, state, state_detail, base_url, sandbox, last_sync_at
+            "SELECT id, provider, label, auth_style, state, state_detail, base_url, sandbox, last_sync_at,
+                    auth_kind, identity, token_expires_at
              FROM connections WHERE workspace_id = ?1 ORDER BY created_at, id",
         )?;
         let rows = stmt.query_map([workspace_id], |row| {
@@ -101,12 +159,27 @@ impl Store {
                 row.get::<_, String>(6)?,
                 row.get::<_, bool>(7)?,
                 row.get::<_, Option<String>>(8)?,
+                row.get::<_, Option<String>>(9)?,
+                row.get::<_, Option<String>>(10)?,
+                row.get::<_, Option<i64>>(11)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, provider, label, auth_style, state, detail, base_url, sandbox, last_sync_at) =
-                row?;
+            let (
+                id,
+                provider,
+                label,
+                auth_style,
+                state,
+                detail,
+                base_url,
+                sandbox,
+                last_sync_at,
+                auth_kind,
+                identity,
+                token_expires_at,
+            ) = row?;
             let counts = counts_for(&conn, &id)?;
             out.push(ConnectionView {
                 id,
@@ -117,8 +190,19 @@ impl Store {
                 detail,
                 base_url,
                 sandbox,
+                sync: SyncStatus {
+                    state: SyncState::Idle,
+                    phase: None,
+                    done: 0,
+                    total: None,
+                    last_finished_at: last_sync_at.clone(),
+                    last_error: None,
+                },
                 last_sync_at,
                 counts,
+                auth_kind: auth_kind.as_deref().map(parse_enum).transpose()?,
+                identity,
+                token_expires_at,
             });
         }
         Ok(out)
