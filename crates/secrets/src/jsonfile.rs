@@ -100,9 +100,11 @@ impl JsonFile {
         sync_parent(&self.path).map_err(|e| SecretError::io("flush the folder of", &self.path, e))
     }
 
-    /// Deletes the document (and its lock file). Missing files are fine.
+    /// Deletes the document and any stale temp file; missing files are fine. Call with the lock
+    /// held. The empty lock file stays: deleting it while another writer waits on it would let
+    /// that writer and a newcomer each hold "the" lock (and Windows cannot delete an open file).
     pub(crate) fn remove(&self) -> Result<(), SecretError> {
-        for path in [&self.path, &self.tmp_path, &self.lock_path] {
+        for path in [&self.path, &self.tmp_path] {
             match fs::remove_file(path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

@@ -22,6 +22,16 @@
 //!
 //! Tests and end-to-end runs set `file` or `memory` so they never touch a real keychain.
 //!
+//! # Files in the data folder
+//!
+//! - `secrets.json`: the file store (0600; the folder is created 0700). A copy with wider
+//!   permissions is restricted to 0600 on open and the user is warned; a damaged one is reported
+//!   and left untouched. `secrets.json.lock` serializes writers; `secrets.json.tmp` exists only
+//!   during a write (or after a crash, and is then ignored and replaced).
+//! - `secret-index.json`: with the keychain, the names (never the values) of the keys Reqlink
+//!   stored, so Disconnect can delete them all. Keychain items are namespaced by a hash of the
+//!   data folder's path, so moving the folder means reconnecting the integrations.
+//!
 //! # Moving from the file to the keychain
 //!
 //! When a keychain appears on a machine whose secrets are in the file, `Auto` keeps using the

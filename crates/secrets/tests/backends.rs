@@ -295,7 +295,7 @@ fn migrate_moves_every_secret_and_deletes_the_file() {
 
     assert_eq!(migrate(&file, &target).unwrap(), 2);
     assert!(!file.path().exists(), "the file is gone");
-    assert!(!dir.path().join("secrets.json.lock").exists());
+    assert!(!dir.path().join("secrets.json.tmp").exists());
     assert_eq!(
         target.get(&key::api_key("1")).unwrap().unwrap().expose(),
         "a"
