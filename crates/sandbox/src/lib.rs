@@ -28,6 +28,7 @@ mod clock;
 mod data;
 mod greenhouse;
 mod interviews;
+mod lever;
 mod pdf;
 mod phrases;
 mod platform;
@@ -46,6 +47,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use interviews::DeliveryAttempt;
+pub use lever::{
+    LeverConfig, LeverControlError, LeverDelivery, LeverFault, LeverNewOpportunity, LeverRateLimit,
+    LeverWrite, LEVER_EVENTS,
+};
 pub use platform::WebhookRecord;
 
 use data::{Data, Sizes};
@@ -85,6 +90,9 @@ pub struct SandboxConfig {
     pub delivery_backoff: Duration,
     /// Per-attempt timeout of a webhook delivery.
     pub delivery_timeout: Duration,
+    /// Lever emulator: rate limit, file cap, webhook retry schedule. Its
+    /// data comes from the same sizes as Greenhouse's, with its own people.
+    pub lever: LeverConfig,
 }
 
 impl Default for SandboxConfig {
@@ -107,6 +115,7 @@ impl Default for SandboxConfig {
             delivery_attempts: 3,
             delivery_backoff: Duration::from_millis(200),
             delivery_timeout: Duration::from_secs(5),
+            lever: LeverConfig::default(),
         }
     }
 }
@@ -157,6 +166,7 @@ pub struct Sandbox {
 pub struct SandboxControl {
     gh: Arc<GhState>,
     platform: Arc<PlatformState>,
+    lever: Arc<lever::LeverState>,
 }
 
 /// How long `shutdown` waits for in-flight requests before aborting.
@@ -211,6 +221,15 @@ impl Sandbox {
             .map_err(|e| SandboxError::Delivery(e.to_string()))?;
 
         let (stop, stopped) = watch::channel(false);
+        let lever_listener = bind(config.host).await?;
+        let lever = lever::LeverState::start(lever::LeverSetup {
+            seed,
+            sizes: validate(&config)?,
+            config: config.lever.clone(),
+            origin: origin(&lever_listener, config.host)?,
+            stopped: stopped.clone(),
+        })
+        .await?;
         let platform = Arc::new(PlatformState::new(PlatformSetup {
             seed,
             api_key: platform_key(seed),
@@ -230,6 +249,11 @@ impl Sandbox {
         let tasks = vec![
             serve(gh_listener, greenhouse::router(gh.clone()), stopped.clone()),
             serve(
+                lever_listener,
+                lever::router(lever.clone()),
+                stopped.clone(),
+            ),
+            serve(
                 platform_listener,
                 platform::router(platform.clone()),
                 stopped,
@@ -240,7 +264,11 @@ impl Sandbox {
             greenhouse_origin,
             platform_origin,
             greenhouse_user_id,
-            control: SandboxControl { gh, platform },
+            control: SandboxControl {
+                gh,
+                platform,
+                lever,
+            },
             stop: Some(stop),
             tasks,
         })
