@@ -29,6 +29,7 @@ mod data;
 mod greenhouse;
 mod interviews;
 mod lever;
+pub mod oauth;
 mod pdf;
 mod phrases;
 mod platform;
