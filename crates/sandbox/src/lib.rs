@@ -50,7 +50,7 @@ use tokio::task::JoinHandle;
 pub use interviews::DeliveryAttempt;
 pub use lever::{
     LeverConfig, LeverControlError, LeverDelivery, LeverFault, LeverNewOpportunity, LeverRateLimit,
-    LeverWrite, LEVER_EVENTS,
+    LeverWrite, LEVER_AUDIENCE, LEVER_EVENTS, LEVER_SCOPES,
 };
 pub use platform::WebhookRecord;
 

@@ -886,3 +886,150 @@ async fn the_control_surface_works_over_http() {
         "control changes are not API writes"
     );
 }
+
+// ---------------------------------------------------------------------------
+// OAuth.
+
+async fn refresh(sb: &Sandbox, refresh_token: &str) -> (StatusCode, Value) {
+    let resp = Client::new()
+        .post(sb.lever_oauth_token_url())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", &sb.lever_oauth_client_id()),
+            ("client_secret", &sb.lever_oauth_client_secret()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.json().await.unwrap())
+}
+
+async fn bearer_get(sb: &Sandbox, token: &str, path: &str) -> reqwest::Response {
+    Client::new()
+        .get(format!("{}{path}", sb.lever_base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bearer_tokens_carry_scopes_expire_rotate_and_revoke() {
+    let sb = start(unlimited()).await;
+    let c = sb.control();
+    let first = c.lever_mint_refresh_token(&["opportunities:read:admin", "offline_access"]);
+    let (status, body) = refresh(&sb, &first).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let second = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(first, second, "refresh tokens rotate");
+
+    assert_eq!(
+        bearer_get(&sb, &access, "/opportunities?limit=1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let resp = bearer_get(&sb, &access, "/postings").await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no postings scope");
+    let body: Value = resp.json().await.unwrap();
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("postings:read:admin"));
+    let opp = c.lever_opportunity_ids()[0].clone();
+    let resp = Client::new()
+        .post(format!(
+            "{}/opportunities/{opp}/notes?perform_as={}",
+            sb.lever_base_url(),
+            sb.lever_user_id()
+        ))
+        .bearer_auth(&access)
+        .json(&json!({"value": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "read scope cannot write"
+    );
+
+    c.lever_expire_access_tokens();
+    let resp = bearer_get(&sb, &access, "/opportunities?limit=1").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert!(resp.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains("invalid_token"));
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(code(&body), "UnauthorizedError");
+    assert!(
+        !body.to_string().contains(&access),
+        "the token is never echoed"
+    );
+
+    let (status, body) = refresh(&sb, &second).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fresh = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        bearer_get(&sb, &fresh, "/opportunities?limit=1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    c.lever_revoke_tokens();
+    assert_eq!(
+        bearer_get(&sb, &fresh, "/opportunities?limit=1")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let third = body["refresh_token"].as_str().unwrap().to_owned();
+    let (status, body) = refresh(&sb, &third).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], json!("invalid_grant"));
+}
+
+#[tokio::test]
+async fn the_authorize_page_requires_lever_audience() {
+    let sb = start(unlimited()).await;
+    let base = [
+        ("client_id", sb.lever_oauth_client_id()),
+        ("redirect_uri", "http://127.0.0.1:45678/callback".to_owned()),
+        ("response_type", "code".to_owned()),
+        ("state", "s1".to_owned()),
+        (
+            "scope",
+            "opportunities:read:admin offline_access".to_owned(),
+        ),
+        (
+            "code_challenge",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned(),
+        ),
+        ("code_challenge_method", "S256".to_owned()),
+    ];
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let without = http
+        .get(sb.lever_oauth_authorize_url())
+        .query(&base)
+        .send()
+        .await
+        .unwrap();
+    let mut with = base.to_vec();
+    with.push(("audience", sb.lever_oauth_audience().to_owned()));
+    let ok = http
+        .get(sb.lever_oauth_authorize_url())
+        .query(&with)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK, "the consent page");
+    assert!(ok.text().await.unwrap().contains("Lever"));
+    assert_ne!(without.status(), StatusCode::OK, "audience is required");
+}

@@ -73,6 +73,36 @@ impl Sandbox {
         self.control.lever.read_only_key.clone()
     }
 
+    /// The OAuth client registered for the sandbox's Lever partner app.
+    pub fn lever_oauth_client_id(&self) -> String {
+        self.control.lever.oauth.config().client_id.clone()
+    }
+
+    pub fn lever_oauth_client_secret(&self) -> String {
+        self.control
+            .lever
+            .oauth
+            .config()
+            .client_secret
+            .clone()
+            .unwrap_or_default()
+    }
+
+    /// Lever's `https://auth.lever.co/authorize` stand-in.
+    pub fn lever_oauth_authorize_url(&self) -> String {
+        format!("{}{}", self.control.lever.origin, super::AUTHORIZE_PATH)
+    }
+
+    /// Lever's `https://auth.lever.co/oauth/token` stand-in.
+    pub fn lever_oauth_token_url(&self) -> String {
+        format!("{}{}", self.control.lever.origin, super::TOKEN_PATH)
+    }
+
+    /// The `audience` both OAuth requests must carry.
+    pub fn lever_oauth_audience(&self) -> &'static str {
+        super::LEVER_AUDIENCE
+    }
+
     /// An active super admin, suitable for `perform_as`.
     pub fn lever_user_id(&self) -> String {
         self.control.lever.read().perform_as_user().id.clone()
@@ -282,6 +312,31 @@ impl SandboxControl {
 
     pub fn lever_set_rate_limit(&self, limit: Option<LeverRateLimit>) {
         self.lever.limiter.set(limit);
+    }
+
+    /// The Lever authorization server (expire or revoke tokens, mint a
+    /// refresh token without the browser step, read its counters).
+    pub fn lever_oauth(&self) -> Arc<crate::oauth::OAuthServer> {
+        self.lever.oauth.clone()
+    }
+
+    /// Every Lever access token issued so far stops working (401) until
+    /// refreshed.
+    pub fn lever_expire_access_tokens(&self) {
+        self.lever.oauth.expire_access_tokens();
+    }
+
+    /// Every Lever grant is revoked, as "Revoke access" in Lever's
+    /// authorized apps: refreshing fails, a new sign-in is needed.
+    pub fn lever_revoke_tokens(&self) {
+        self.lever.oauth.revoke_all();
+    }
+
+    /// A refresh token for the sandbox's super admin with `scopes`, as if
+    /// the authorize step had happened.
+    pub fn lever_mint_refresh_token(&self, scopes: &[&str]) -> String {
+        let subject = self.lever.read().perform_as_user().id.clone();
+        self.lever.oauth.mint_refresh_token(&subject, scopes)
     }
 
     /// Lever API requests received so far (control routes excluded).

@@ -45,6 +45,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::data::Sizes;
+use crate::oauth::{BearerError, OAuthServer, OAuthServerConfig};
 use crate::rng::mix;
 
 pub use control::{LeverControlError, LeverNewOpportunity};
@@ -157,6 +158,57 @@ pub(crate) struct LeverState {
     pub http: reqwest::Client,
     pub runtime: tokio::runtime::Handle,
     pub stopped: watch::Receiver<bool>,
+    pub oauth: Arc<OAuthServer>,
+}
+
+/// The `audience` Lever requires on authorize and token requests (the
+/// trailing slash matters).
+pub const LEVER_AUDIENCE: &str = "https://api.lever.co/v1/";
+pub(crate) const AUTHORIZE_PATH: &str = "/oauth/authorize";
+pub(crate) const TOKEN_PATH: &str = "/oauth/token";
+
+/// Every scope the emulator knows: `<entity>:<read|write>:admin` for the
+/// entities it serves, plus `offline_access`.
+pub const LEVER_SCOPES: &[&str] = &[
+    "opportunities:read:admin",
+    "opportunities:write:admin",
+    "postings:read:admin",
+    "postings:write:admin",
+    "stages:read:admin",
+    "users:read:admin",
+    "users:write:admin",
+    "archive_reasons:read:admin",
+    "notes:read:admin",
+    "notes:write:admin",
+    "files:read:admin",
+    "files:write:admin",
+    "webhooks:read:admin",
+    "webhooks:write:admin",
+    "offline_access",
+];
+
+fn oauth_config(seed: u64, data: &LeverData) -> OAuthServerConfig {
+    let mut c = OAuthServerConfig::new(
+        "Lever",
+        format!("lever-sandbox-{:012x}", mix(seed ^ 0x0A17) >> 16),
+    );
+    c.client_secret = Some(key(seed, 3));
+    c.audience = Some(LEVER_AUDIENCE.to_owned());
+    c.offline_scope = Some("offline_access".to_owned());
+    c.access_ttl = Duration::from_secs(3600);
+    c.refresh_ttl = None;
+    c.rotate_refresh = true;
+    let first = data.perform_as_user();
+    c.subjects = std::iter::once((first.id.clone(), first.name.clone()))
+        .chain(
+            data.users
+                .iter()
+                .filter(|u| u.deactivated_at.is_none() && u.id != first.id)
+                .map(|u| (u.id.clone(), u.name.clone())),
+        )
+        .collect();
+    c.known_scopes = Some(LEVER_SCOPES.iter().map(|s| (*s).to_owned()).collect());
+    c
 }
 
 pub(crate) struct LeverSetup {
@@ -182,7 +234,9 @@ impl LeverState {
             .user_agent("Lever-Webhooks (reqlink-sandbox)")
             .build()
             .map_err(|e| crate::SandboxError::Delivery(e.to_string()))?;
+        let oauth = OAuthServer::new(oauth_config(seed, &data));
         Ok(Arc::new(LeverState {
+            oauth,
             data: RwLock::new(data),
             limiter: limiter::TokenBucket::new(setup.config.rate_limit),
             requests: AtomicU64::new(0),
@@ -252,7 +306,9 @@ pub(crate) fn router(state: Arc<LeverState>) -> Router {
     let api = api::routes(&state)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state.clone());
-    api.merge(control::routes().with_state(state))
+    api.merge(state.oauth.router(AUTHORIZE_PATH, TOKEN_PATH))
+        .merge(state.oauth.control_router("/_sandbox/lever/oauth"))
+        .merge(control::routes().with_state(state))
 }
 
 /// Lever-style errors.
@@ -260,6 +316,8 @@ pub(crate) fn router(state: Arc<LeverState>) -> Router {
 pub(crate) enum LeverError {
     BadRequest(String),
     Unauthorized(&'static str),
+    /// A bearer token the OAuth server refused.
+    BadToken(BearerError),
     Forbidden(String),
     NotFound(String),
     TooLarge(String),
@@ -301,6 +359,12 @@ impl IntoResponse for LeverError {
                 StatusCode::UNAUTHORIZED,
                 "UnauthorizedError",
                 (*m).to_owned(),
+                None,
+            ),
+            LeverError::BadToken(e) => (
+                StatusCode::UNAUTHORIZED,
+                "UnauthorizedError",
+                format!("Invalid access token: {e}"),
                 None,
             ),
             LeverError::Forbidden(m) => (StatusCode::FORBIDDEN, "ForbiddenError", m.clone(), None),
@@ -347,6 +411,11 @@ impl IntoResponse for LeverError {
         })
         .expect("error body serialises");
         let mut resp = json_response(status, &body);
+        if let LeverError::BadToken(e) = &self {
+            if let Ok(v) = HeaderValue::from_str(&e.www_authenticate("Lever")) {
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+        }
         if let Some(secs) = retry {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
@@ -395,7 +464,18 @@ fn authenticate(st: &LeverState, headers: &HeaderMap) -> Result<Principal, Lever
         };
     }
     if bearer(headers).is_some() {
-        return Err(LeverError::Unauthorized("Invalid or expired access token"));
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let grant = st.oauth.check_bearer(value).map_err(LeverError::BadToken)?;
+        return Ok(Principal {
+            key: format!(
+                "oauth:{}:{}",
+                grant.client_id,
+                grant.subject.unwrap_or_default()
+            ),
+            scopes: Some(grant.scopes),
+        });
     }
     Err(LeverError::Unauthorized(
         "Missing credentials: use Basic auth with the API key as user name, or a Bearer token",
