@@ -1033,3 +1033,34 @@ async fn the_authorize_page_requires_lever_audience() {
     assert!(ok.text().await.unwrap().contains("Lever"));
     assert_ne!(without.status(), StatusCode::OK, "audience is required");
 }
+
+#[tokio::test]
+async fn the_real_30_mb_cap_accepts_30_mb_and_refuses_one_byte_more() {
+    let sb = start(unlimited()).await;
+    let opp = sb.control().lever_opportunity_ids()[0].clone();
+    let url = format!(
+        "{}/opportunities/{opp}/files?perform_as={}",
+        sb.lever_base_url(),
+        sb.lever_user_id()
+    );
+    let cap = 30 * 1024 * 1024;
+    let mut statuses = Vec::new();
+    for size in [cap, cap + 1] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'%'; size]).file_name("scan.pdf"),
+        );
+        let resp = Client::new()
+            .post(&url)
+            .basic_auth(sb.lever_api_key(), Some(""))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(resp.status());
+    }
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::PAYLOAD_TOO_LARGE]
+    );
+}

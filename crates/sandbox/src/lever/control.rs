@@ -599,7 +599,7 @@ async fn set_rate_limit(
     Json(body): Json<Option<RateBody>>,
 ) -> Response {
     if let Some(b) = &body {
-        if !(b.per_second > 0.0) || b.burst == 0 {
+        if !b.per_second.is_finite() || b.per_second <= 0.0 || b.burst == 0 {
             return err(LeverControlError::Invalid(
                 "perSecond and burst must be positive".into(),
             ));
