@@ -185,6 +185,8 @@ impl Sandbox {
         let greenhouse_origin = origin(&gh_listener, config.host)?;
         let platform_origin = origin(&platform_listener, config.host)?;
 
+        // Lever's account is generated alongside Greenhouse's.
+        let lever_data = lever::spawn_generation(seed, validate(&config)?);
         // Generation of large datasets is CPU-bound for a second or two; keep
         // it off the async worker threads.
         let (data, postings) = tokio::task::spawn_blocking(move || {
@@ -223,13 +225,15 @@ impl Sandbox {
 
         let (stop, stopped) = watch::channel(false);
         let lever_listener = bind(config.host).await?;
-        let lever = lever::LeverState::start(lever::LeverSetup {
-            seed,
-            sizes: validate(&config)?,
-            config: config.lever.clone(),
-            origin: origin(&lever_listener, config.host)?,
-            stopped: stopped.clone(),
-        })
+        let lever = lever::LeverState::start(
+            lever::LeverSetup {
+                seed,
+                config: config.lever.clone(),
+                origin: origin(&lever_listener, config.host)?,
+                stopped: stopped.clone(),
+            },
+            lever_data,
+        )
         .await?;
         let platform = Arc::new(PlatformState::new(PlatformSetup {
             seed,

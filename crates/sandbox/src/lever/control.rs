@@ -2,7 +2,27 @@
 //! archive, hire, delete, create), webhook registration, logs and fault
 //! injection. The same operations as a Rust API on [`SandboxControl`] and
 //! as HTTP under `/_sandbox/lever` (unauthenticated: loopback only), for
-//! end-to-end tests that drive the app as a separate process.
+//! end-to-end tests that drive the app as a separate process:
+//!
+//! | route | body | does |
+//! | --- | --- | --- |
+//! | `GET /_sandbox/lever` | | base URL, keys, perform_as user, stages |
+//! | `POST /opportunities` | `{name, email?, postingId?, stageId?}` | create, `{id}` |
+//! | `POST /opportunities/{id}/stage` | `{stage}` | move |
+//! | `POST /opportunities/{id}/archive` | `{reason?}` | archive |
+//! | `POST /opportunities/{id}/hire` | | archive as Hired |
+//! | `DELETE /opportunities/{id}` | | delete |
+//! | `POST /webhooks` | `{event, url}` | register, `{signatureToken}` |
+//! | `DELETE /webhooks` | | unregister all |
+//! | `POST /webhooks/{event}/ping` | | connection test |
+//! | `GET /writes`, `GET /deliveries` | | logs, `{data: [...]}` |
+//! | `POST /faults` | `{kind: status\|hang\|rate_limited\|malformed, count, status?, delayMs?, retryAfterSecs?}` | inject |
+//! | `DELETE /faults` | | clear |
+//! | `PUT /rate_limit` | `{perSecond, burst}` or `null` | limit |
+//! | `POST /oauth/expire_access_tokens`, `/oauth/revoke_all`, `/oauth/refresh_tokens`, `GET /oauth/stats` | | OAuth server controls |
+//!
+//! (Routes relative to `/_sandbox/lever`.) Unknown ids answer 404, bad
+//! input 400, both as `{"error": "..."}`.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -43,6 +43,7 @@ use axum::Router;
 use base64::Engine;
 use serde::Serialize;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::data::Sizes;
 use crate::oauth::{BearerError, OAuthServer, OAuthServerConfig};
@@ -213,18 +214,24 @@ fn oauth_config(seed: u64, data: &LeverData) -> OAuthServerConfig {
 
 pub(crate) struct LeverSetup {
     pub seed: u64,
-    pub sizes: Sizes,
     pub config: LeverConfig,
     pub origin: String,
     pub stopped: watch::Receiver<bool>,
 }
 
+/// Generates the account on a blocking thread (CPU-bound), so it can run
+/// while the rest of the sandbox is set up.
+pub(crate) fn spawn_generation(seed: u64, sizes: Sizes) -> JoinHandle<LeverData> {
+    tokio::task::spawn_blocking(move || LeverData::generate(seed, &sizes))
+}
+
 impl LeverState {
-    /// Generates the account (CPU-bound, so off the async workers).
-    pub(crate) async fn start(setup: LeverSetup) -> Result<Arc<LeverState>, crate::SandboxError> {
+    pub(crate) async fn start(
+        setup: LeverSetup,
+        generation: JoinHandle<LeverData>,
+    ) -> Result<Arc<LeverState>, crate::SandboxError> {
         let seed = setup.seed;
-        let sizes = setup.sizes;
-        let data = tokio::task::spawn_blocking(move || LeverData::generate(seed, &sizes))
+        let data = generation
             .await
             .map_err(|e| crate::SandboxError::Generation(e.to_string()))?;
         let http = reqwest::Client::builder()
