@@ -28,6 +28,7 @@ mod clock;
 mod data;
 mod greenhouse;
 mod interviews;
+mod lever;
 pub mod oauth;
 mod pdf;
 mod phrases;
@@ -47,6 +48,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use interviews::DeliveryAttempt;
+pub use lever::{
+    LeverConfig, LeverControlError, LeverDelivery, LeverFault, LeverNewOpportunity, LeverRateLimit,
+    LeverWrite, LEVER_AUDIENCE, LEVER_EVENTS, LEVER_SCOPES,
+};
 pub use platform::WebhookRecord;
 
 use data::{Data, Sizes};
@@ -86,6 +91,9 @@ pub struct SandboxConfig {
     pub delivery_backoff: Duration,
     /// Per-attempt timeout of a webhook delivery.
     pub delivery_timeout: Duration,
+    /// Lever emulator: rate limit, file cap, webhook retry schedule. Its
+    /// data comes from the same sizes as Greenhouse's, with its own people.
+    pub lever: LeverConfig,
 }
 
 impl Default for SandboxConfig {
@@ -108,6 +116,7 @@ impl Default for SandboxConfig {
             delivery_attempts: 3,
             delivery_backoff: Duration::from_millis(200),
             delivery_timeout: Duration::from_secs(5),
+            lever: LeverConfig::default(),
         }
     }
 }
@@ -158,6 +167,7 @@ pub struct Sandbox {
 pub struct SandboxControl {
     gh: Arc<GhState>,
     platform: Arc<PlatformState>,
+    lever: Arc<lever::LeverState>,
 }
 
 /// How long `shutdown` waits for in-flight requests before aborting.
@@ -175,6 +185,8 @@ impl Sandbox {
         let greenhouse_origin = origin(&gh_listener, config.host)?;
         let platform_origin = origin(&platform_listener, config.host)?;
 
+        // Lever's account is generated alongside Greenhouse's.
+        let lever_data = lever::spawn_generation(seed, validate(&config)?);
         // Generation of large datasets is CPU-bound for a second or two; keep
         // it off the async worker threads.
         let (data, postings) = tokio::task::spawn_blocking(move || {
@@ -212,6 +224,17 @@ impl Sandbox {
             .map_err(|e| SandboxError::Delivery(e.to_string()))?;
 
         let (stop, stopped) = watch::channel(false);
+        let lever_listener = bind(config.host).await?;
+        let lever = lever::LeverState::start(
+            lever::LeverSetup {
+                seed,
+                config: config.lever.clone(),
+                origin: origin(&lever_listener, config.host)?,
+                stopped: stopped.clone(),
+            },
+            lever_data,
+        )
+        .await?;
         let platform = Arc::new(PlatformState::new(PlatformSetup {
             seed,
             api_key: platform_key(seed),
@@ -231,6 +254,11 @@ impl Sandbox {
         let tasks = vec![
             serve(gh_listener, greenhouse::router(gh.clone()), stopped.clone()),
             serve(
+                lever_listener,
+                lever::router(lever.clone()),
+                stopped.clone(),
+            ),
+            serve(
                 platform_listener,
                 platform::router(platform.clone()),
                 stopped,
@@ -241,7 +269,11 @@ impl Sandbox {
             greenhouse_origin,
             platform_origin,
             greenhouse_user_id,
-            control: SandboxControl { gh, platform },
+            control: SandboxControl {
+                gh,
+                platform,
+                lever,
+            },
             stop: Some(stop),
             tasks,
         })
