@@ -35,6 +35,7 @@ mod ratelimit;
 mod report;
 mod rng;
 mod words;
+mod workday;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::Ordering;
@@ -47,6 +48,9 @@ use tokio::task::JoinHandle;
 
 pub use interviews::DeliveryAttempt;
 pub use platform::WebhookRecord;
+pub use workday::control::WorkdayApplicationInfo;
+pub use workday::routes::{WorkdayRoute, TOKEN_PATH as WORKDAY_TOKEN_PATH, WORKDAY_ROUTES};
+pub use workday::{WorkdayAttachment, WorkdayConfig, WorkdayFault, WorkdayWrite, WorkdayWriteKind};
 
 use data::{Data, Sizes};
 use greenhouse::{Fault, GhState};
@@ -85,6 +89,8 @@ pub struct SandboxConfig {
     pub delivery_backoff: Duration,
     /// Per-attempt timeout of a webhook delivery.
     pub delivery_timeout: Duration,
+    /// Workday Recruiting emulator (tenant, rate limit, token lifetime).
+    pub workday: WorkdayConfig,
 }
 
 impl Default for SandboxConfig {
@@ -107,6 +113,7 @@ impl Default for SandboxConfig {
             delivery_attempts: 3,
             delivery_backoff: Duration::from_millis(200),
             delivery_timeout: Duration::from_secs(5),
+            workday: WorkdayConfig::default(),
         }
     }
 }
@@ -157,6 +164,7 @@ pub struct Sandbox {
 pub struct SandboxControl {
     gh: Arc<GhState>,
     platform: Arc<PlatformState>,
+    wd: Arc<workday::WdState>,
 }
 
 /// How long `shutdown` waits for in-flight requests before aborting.
@@ -173,6 +181,10 @@ impl Sandbox {
         let platform_listener = bind(config.host).await?;
         let greenhouse_origin = origin(&gh_listener, config.host)?;
         let platform_origin = origin(&platform_listener, config.host)?;
+
+        let wd_listener = bind(config.host).await?;
+        let wd_origin = origin(&wd_listener, config.host)?;
+        let wd = workday::spawn_state(seed, &sizes, &config.workday, wd_origin).await?;
 
         // Generation of large datasets is CPU-bound for a second or two; keep
         // it off the async worker threads.
@@ -232,15 +244,16 @@ impl Sandbox {
             serve(
                 platform_listener,
                 platform::router(platform.clone()),
-                stopped,
+                stopped.clone(),
             ),
+            serve(wd_listener, workday::router(wd.clone()), stopped),
         ];
 
         Ok(Sandbox {
             greenhouse_origin,
             platform_origin,
             greenhouse_user_id,
-            control: SandboxControl { gh, platform },
+            control: SandboxControl { gh, platform, wd },
             stop: Some(stop),
             tasks,
         })
