@@ -28,6 +28,7 @@ mod clock;
 mod data;
 mod greenhouse;
 mod interviews;
+pub mod oauth;
 mod pdf;
 mod phrases;
 mod platform;
