@@ -50,7 +50,10 @@ use tokio::task::JoinHandle;
 pub use interviews::DeliveryAttempt;
 pub use platform::WebhookRecord;
 pub use workday::control::WorkdayApplicationInfo;
-pub use workday::routes::{WorkdayRoute, TOKEN_PATH as WORKDAY_TOKEN_PATH, WORKDAY_ROUTES};
+pub use workday::routes::{
+    WorkdayRoute, AUTHORIZE_PATH as WORKDAY_AUTHORIZE_PATH, TOKEN_PATH as WORKDAY_TOKEN_PATH,
+    WORKDAY_ROUTES,
+};
 pub use workday::{WorkdayAttachment, WorkdayConfig, WorkdayFault, WorkdayWrite, WorkdayWriteKind};
 
 use data::{Data, Sizes};

@@ -146,11 +146,12 @@ async fn token_endpoint_checks_client_and_refresh_token() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
-    assert_eq!(
-        body["refresh_token"].as_str(),
-        Some(sb.workday_refresh_token().as_str()),
-        "the ISU refresh token does not rotate"
+    assert!(
+        body.get("refresh_token").is_none(),
+        "the ISU refresh token does not rotate: {body}"
     );
+    let (status, _) = refresh(&client, &sb, &sb.workday_refresh_token()).await;
+    assert_eq!(status, StatusCode::OK, "and can be used again");
     sb.shutdown().await;
 }
 
@@ -207,12 +208,17 @@ async fn expired_tokens_get_401_and_a_revoked_refresh_token_invalid_grant() {
     assert_ne!(fresh, token);
     assert_eq!(get(&client, &fresh, &url).await.0, StatusCode::OK);
 
-    // Tokens also lapse on their own.
+    // Tokens also lapse on their own after an hour; the ISU token never.
     sb.control()
-        .workday_set_access_token_ttl(Duration::from_millis(50));
-    let short = access_token(&client, &sb).await;
-    tokio::time::sleep(Duration::from_millis(80)).await;
-    assert_eq!(get(&client, &short, &url).await.0, StatusCode::UNAUTHORIZED);
+        .workday_oauth()
+        .advance_clock(Duration::from_secs(3601));
+    assert_eq!(get(&client, &fresh, &url).await.0, StatusCode::UNAUTHORIZED);
+    let fresh = access_token(&client, &sb).await;
+    sb.control()
+        .workday_oauth()
+        .advance_clock(Duration::from_secs(3 * 365 * 86_400));
+    let fresh2 = access_token(&client, &sb).await;
+    assert_eq!(get(&client, &fresh2, &url).await.0, StatusCode::OK);
 
     sb.control().workday_revoke_refresh_token();
     assert_eq!(get(&client, &fresh, &url).await.0, StatusCode::UNAUTHORIZED);
@@ -776,5 +782,93 @@ async fn http_control_surface_mirrors_the_rust_api() {
         .unwrap();
     let (status, _) = refresh(&client, &sb, &sb.workday_refresh_token()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn authorization_code_flow_signs_in_as_a_worker() {
+    use sha2::Digest;
+    let sb = sandbox().await;
+    let browser = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let verifier = "v".repeat(43) + "-verifier-for-workday";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://127.0.0.1:53682/callback";
+    let page = browser
+        .get(sb.workday_authorize_url())
+        .query(&[
+            ("client_id", sb.workday_client_id().as_str()),
+            ("redirect_uri", redirect),
+            ("response_type", "code"),
+            ("state", "s1"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Workday"));
+    let at = html.find("name=\"request_id\" value=\"").unwrap() + 25;
+    let request_id = html[at..].split('"').next().unwrap().to_owned();
+    let back = browser
+        .post(sb.workday_authorize_url())
+        .form(&[
+            ("request_id", request_id.as_str()),
+            ("decision", "approve"),
+            ("subject", sb.workday_worker_id().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(back.status().is_redirection());
+    let location = url::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let resp = Client::new()
+        .post(sb.workday_token_url())
+        .basic_auth(sb.workday_client_id(), Some(sb.workday_client_secret()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    let token = body["access_token"].as_str().unwrap();
+    let grant = sb
+        .control()
+        .workday_oauth()
+        .check_bearer(Some(&format!("Bearer {token}")))
+        .unwrap();
+    assert_eq!(
+        grant.subject.as_deref(),
+        Some(sb.workday_worker_id().as_str())
+    );
+    let (status, _) = get(&Client::new(), token, &api(&sb, "/workers")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The authorize page of another tenant does not exist.
+    let other = browser
+        .get(
+            sb.workday_authorize_url()
+                .replace(&sb.workday_tenant(), "other1"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
     sb.shutdown().await;
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
@@ -22,11 +22,6 @@ const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 100;
 
 type Result<T> = std::result::Result<T, WdError>;
-
-#[derive(Deserialize)]
-pub(crate) struct TenantPath {
-    tenant: String,
-}
 
 #[derive(Deserialize)]
 pub(crate) struct IdPath {
@@ -111,18 +106,6 @@ fn done(r: Result<Response>) -> Response {
 
 fn find(t: &Tenant, id: &str, e: Entity) -> Result<usize> {
     t.lookup(id, e).ok_or(WdError::NotFound)
-}
-
-pub(crate) async fn token(
-    State(st): State<Arc<WdState>>,
-    Path(p): Path<TenantPath>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if p.tenant != st.tenant {
-        return WdError::NotFound.into_response();
-    }
-    st.auth.token_response(&headers, &body)
 }
 
 pub(crate) async fn list_requisitions(

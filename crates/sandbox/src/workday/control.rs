@@ -12,7 +12,8 @@
 //! | GET  | `/attachments/{id}` | the stored bytes |
 //! | POST | `/faults` | `{"count", "kind": "server_error"\|"hang"\|"rate_limited"\|"malformed_json", "status"?, "hang_ms"?, "retry_after_secs"?}` |
 //! | POST | `/tokens/expire` | every access token stops working |
-//! | POST | `/tokens/revoke` | the ISU refresh token is revoked |
+//! | POST | `/tokens/revoke` | the ISU refresh token (every grant) is revoked |
+//! | …    | `/oauth/…` | the shared OAuth server's control (`advance_clock`, `stats`, …) |
 //! | POST | `/rate_limit` | `{"limit", "window_ms"}` or `null` (off) |
 
 use std::sync::Arc;
@@ -245,12 +246,12 @@ async fn faults(State(st): State<Arc<WdState>>, body: Bytes) -> Response {
 }
 
 async fn expire(State(st): State<Arc<WdState>>) -> Response {
-    st.auth.expire_access_tokens();
+    st.auth.server.expire_access_tokens();
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn revoke(State(st): State<Arc<WdState>>) -> Response {
-    st.auth.revoke_refresh_token();
+    st.auth.server.revoke_all();
     StatusCode::NO_CONTENT.into_response()
 }
 

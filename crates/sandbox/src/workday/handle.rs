@@ -2,10 +2,12 @@
 //! here so `lib.rs` only wires the listener.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::control::WorkdayApplicationInfo;
 use super::{WorkdayAttachment, WorkdayFault, WorkdayWrite};
+use crate::oauth::OAuthServer;
 use crate::{RateLimit, Sandbox, SandboxControl, SandboxError};
 
 impl Sandbox {
@@ -15,6 +17,22 @@ impl Sandbox {
     /// `{host}/ccx/api/recruiting/v4/{tenant}/…`.
     pub fn workday_host(&self) -> String {
         self.control.wd.origin.clone()
+    }
+
+    /// The user authorize page, `{host}/{tenant}/authorize`.
+    pub fn workday_authorize_url(&self) -> String {
+        format!(
+            "{}/{}/authorize",
+            self.control.wd.origin, self.control.wd.tenant
+        )
+    }
+
+    /// The token endpoint, `{host}/ccx/oauth2/{tenant}/token`.
+    pub fn workday_token_url(&self) -> String {
+        format!(
+            "{}/ccx/oauth2/{}/token",
+            self.control.wd.origin, self.control.wd.tenant
+        )
     }
 
     pub fn workday_tenant(&self) -> String {
@@ -84,22 +102,29 @@ impl SandboxControl {
     /// Every access token issued so far stops working (401); refreshing
     /// still works.
     pub fn workday_expire_access_tokens(&self) {
-        self.wd.auth.expire_access_tokens();
+        self.wd.auth.server.expire_access_tokens();
     }
 
-    /// The ISU refresh token is revoked: refreshing answers `invalid_grant`.
+    /// The ISU refresh token (and every other grant) is revoked: refreshing
+    /// answers `invalid_grant` and bearer tokens 401.
     pub fn workday_revoke_refresh_token(&self) {
-        self.wd.auth.revoke_refresh_token();
+        self.wd.auth.server.revoke_all();
     }
 
     /// Lifetime of access tokens issued from now on.
     pub fn workday_set_access_token_ttl(&self, ttl: Duration) {
-        self.wd.auth.set_access_token_ttl(ttl);
+        self.wd.auth.server.set_access_ttl(ttl);
     }
 
     /// Changes the Workday limit and starts a fresh window.
     pub fn workday_set_rate_limit(&self, rl: Option<RateLimit>) {
         self.wd.limiter.set(rl);
+    }
+
+    /// The tenant's authorization server, for finer OAuth control (clock,
+    /// stats, extra refresh tokens).
+    pub fn workday_oauth(&self) -> Arc<OAuthServer> {
+        self.wd.auth.server.clone()
     }
 
     /// REST requests served so far, errors included (not the token

@@ -34,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::data::Sizes;
+use crate::oauth::BearerError;
 use crate::ratelimit::Limiter;
 use crate::RateLimit;
 
@@ -140,11 +141,12 @@ pub(crate) struct WdState {
 
 impl WdState {
     pub(crate) fn new(seed: u64, sizes: &Sizes, config: &WorkdayConfig, origin: String) -> Self {
+        let tenant = Tenant::generate(seed, sizes);
         Self {
             tenant: config.tenant.clone(),
             origin,
-            data: RwLock::new(Tenant::generate(seed, sizes)),
-            auth: Auth::new(seed, config.access_token_ttl),
+            auth: Auth::new(seed, config, &tenant),
+            data: RwLock::new(tenant),
             limiter: Limiter::new(config.rate_limit),
             faults: Mutex::new((0, None)),
             requests: AtomicU64::new(0),
@@ -218,7 +220,7 @@ pub(crate) enum WdError {
         field: Option<&'static str>,
         message: String,
     },
-    Unauthorized,
+    Unauthorized(BearerError),
     RateLimited {
         retry_after_secs: u64,
     },
@@ -253,16 +255,15 @@ impl IntoResponse for WdError {
                     json!([detail]),
                 )
             }
-            WdError::Unauthorized => {
+            WdError::Unauthorized(why) => {
                 let mut resp = error_body(
                     StatusCode::UNAUTHORIZED,
                     "invalid_token",
-                    json!([{ "error": "Invalid or expired access token" }]),
+                    json!([{ "error": format!("Invalid request: {why}") }]),
                 );
-                resp.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
-                );
+                if let Ok(v) = HeaderValue::from_str(&why.www_authenticate("Workday")) {
+                    resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                }
                 resp
             }
             WdError::RateLimited { retry_after_secs } => {
@@ -326,8 +327,12 @@ pub(crate) async fn guard(
         }
         .into_response();
     }
-    if st.auth.check_bearer(req.headers()).is_err() {
-        return WdError::Unauthorized.into_response();
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if let Err(why) = st.auth.server.check_bearer(authorization) {
+        return WdError::Unauthorized(why).into_response();
     }
     let resp = next.run(req).await;
     match fault {
@@ -388,4 +393,17 @@ pub(crate) async fn spawn_state(
     tokio::task::spawn_blocking(move || Arc::new(WdState::new(seed, &sizes, &config, origin)))
         .await
         .map_err(|e| crate::SandboxError::Generation(e.to_string()))
+}
+
+/// The OAuth endpoints answer 404 for another tenant, like the REST API.
+pub(crate) async fn tenant_only(
+    State(st): State<Arc<WdState>>,
+    Path(params): Path<HashMap<String, String>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if params.get("tenant") != Some(&st.tenant) {
+        return WdError::NotFound.into_response();
+    }
+    next.run(req).await
 }

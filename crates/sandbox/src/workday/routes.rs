@@ -30,10 +30,10 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{on, post, MethodFilter, MethodRouter};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 
-use super::{api, control, guard, WdError, WdState};
+use super::{api, control, guard, tenant_only, WdError, WdState};
 
 /// One served path. `path` is the full template as axum matches it.
 #[derive(Debug, Clone, Copy)]
@@ -119,6 +119,8 @@ const MAX_BODY_BYTES: usize = 34 * 1024 * 1024;
 
 /// Path template of the token endpoint (confirmed).
 pub const TOKEN_PATH: &str = "/ccx/oauth2/{tenant}/token";
+/// Path template of the user authorize page (confirmed).
+pub const AUTHORIZE_PATH: &str = "/{tenant}/authorize";
 
 pub(super) fn router(state: Arc<WdState>) -> Router {
     let mut api = Router::new();
@@ -126,15 +128,22 @@ pub(super) fn router(state: Arc<WdState>) -> Router {
         api = mount(api, r);
     }
     let api = api.route_layer(middleware::from_fn_with_state(state.clone(), guard));
+    let oauth = state
+        .auth
+        .server
+        .router(AUTHORIZE_PATH, TOKEN_PATH)
+        .route_layer(middleware::from_fn_with_state(state.clone(), tenant_only));
+    let oauth_control = state.auth.server.control_router("/_sandbox/workday/oauth");
     Router::new()
         .merge(api)
-        .route(TOKEN_PATH, post(api::token))
         .nest("/_sandbox/workday", control::router())
         .fallback(|| async { WdError::NotFound })
         // Base64 report PDFs exceed axum's 2 MB default; Workday's own
         // attachment cap is unconfirmed, 25 MB is a common tenant setting.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+        .merge(oauth)
+        .merge(oauth_control)
 }
 
 fn mount(router: Router<Arc<WdState>>, r: &WorkdayRoute) -> Router<Arc<WdState>> {
