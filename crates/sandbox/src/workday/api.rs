@@ -166,7 +166,7 @@ pub(crate) async fn list_postings(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    done((|| {
+    done({
         let t = st.read();
         let base = st.recruiting_base();
         page(
@@ -174,7 +174,7 @@ pub(crate) async fn list_postings(
             (0..t.requisitions.len()).filter(|&i| t.requisitions[i].posting.is_some()),
             |i| render::posting(&base, &t, i).unwrap_or(Value::Null),
         )
-    })())
+    })
 }
 
 pub(crate) async fn get_posting(State(st): State<Arc<WdState>>, Path(p): Path<IdPath>) -> Response {
@@ -544,11 +544,11 @@ pub(crate) async fn list_workers(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    done((|| {
+    done({
         let t = st.read();
         let base = st.recruiting_base();
         page(&q, 0..t.workers.len(), |i| render::worker(&base, &t, i))
-    })())
+    })
 }
 
 pub(crate) async fn get_worker(State(st): State<Arc<WdState>>, Path(p): Path<IdPath>) -> Response {

@@ -133,9 +133,9 @@ fn bad(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-fn parse(body: &[u8]) -> Result<Value, Response> {
+fn parse(body: &[u8]) -> Result<Value, Box<Response>> {
     serde_json::from_slice(body)
-        .map_err(|e| bad(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))
+        .map_err(|e| Box::new(bad(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}"))))
 }
 
 async fn applications(State(st): State<Arc<WdState>>) -> Response {
@@ -163,7 +163,7 @@ async fn move_stage(
 ) -> Response {
     let body = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(stage) = body.get("stage").and_then(Value::as_str) else {
         return bad(
@@ -180,7 +180,7 @@ async fn move_stage(
 async fn touch(State(st): State<Arc<WdState>>, body: Bytes) -> Response {
     let body = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let ids: Vec<&str> = body
         .get("ids")
@@ -223,7 +223,7 @@ async fn attachment(State(st): State<Arc<WdState>>, Path(id): Path<String>) -> R
 async fn faults(State(st): State<Arc<WdState>>, body: Bytes) -> Response {
     let body = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let count = body.get("count").and_then(Value::as_u64).unwrap_or(1) as u32;
     let num = |k: &str| body.get(k).and_then(Value::as_u64);
@@ -258,7 +258,7 @@ async fn revoke(State(st): State<Arc<WdState>>) -> Response {
 async fn rate_limit(State(st): State<Arc<WdState>>, body: Bytes) -> Response {
     let body = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let rl = match (
         body.get("limit").and_then(Value::as_u64),
