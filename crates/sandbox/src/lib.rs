@@ -1,6 +1,8 @@
-//! Reqlink's sandbox: contract-faithful emulators of Greenhouse Harvest v1
-//! and the interview platform (webhook management API + v2 postings), served
-//! with axum on 127.0.0.1 ephemeral ports, over deterministic demo data.
+//! Reqlink's sandbox: contract-faithful emulators of Greenhouse Harvest v1,
+//! Workday Recruiting (OAuth token endpoint + recruiting REST, see
+//! `workday::routes`) and the interview platform (webhook management API +
+//! v2 postings), served with axum on 127.0.0.1 ephemeral ports, over
+//! deterministic demo data.
 //!
 //! It is both the test fixture of the other crates and the out-of-the-box
 //! workspace of a fresh install, so the data is meant to look like a real

@@ -31,8 +31,8 @@ pub const MAX_LIMIT: u32 = 100;
 #[derive(Debug, Clone)]
 pub struct WorkdayOptions {
     /// Client-side limit: at most `rate_limit` requests in any
-    /// `rate_window`. Workday publishes no number; ten a second stays clear
-    /// of the throttling integrators report.
+    /// `rate_window`. Workday publishes no number; ten a second is an
+    /// assumption (the emulator's default), and a 429 is obeyed regardless.
     pub rate_limit: u32,
     pub rate_window: Duration,
     /// Per-request timeout.

@@ -47,8 +47,8 @@ pub struct WorkdayConfig {
     /// The tenant name in every path (`/ccx/api/recruiting/v4/{tenant}/…`).
     pub tenant: String,
     /// Fixed-window limit over all REST calls of the tenant; `None` never
-    /// answers 429. Workday publishes no number; integrators see 429s under
-    /// bursts of roughly ten calls a second.
+    /// answers 429. Workday publishes no number, so the default (ten a
+    /// second) is an assumption, kept modest so clients must pace themselves.
     pub rate_limit: Option<RateLimit>,
     /// Lifetime of access tokens from the token endpoint (Workday: 1 h).
     pub access_token_ttl: Duration,
