@@ -1,8 +1,8 @@
 //! Workday Recruiting client for Reqlink.
 //!
-//! - [`IsuTokenSource`]: access tokens for the Integration System User from
-//!   the tenant's token endpoint (refresh-token grant, HTTP Basic client
-//!   credentials), refreshed before expiry and after a 401.
+//! - [`isu_tokens`]: access tokens for the Integration System User from the
+//!   tenant's token endpoint (refresh-token grant, HTTP Basic client
+//!   credentials), on the shared `reqlink_oauth::RefreshingTokens`.
 //! - [`WorkdayClient`]: bearer-authenticated REST over
 //!   `/ccx/api/recruiting/v4/{tenant}` with `limit`/`offset` paging, a
 //!   client-side limiter, `Retry-After` on 429, 5xx retries for reads only,
@@ -23,4 +23,4 @@ pub mod paths;
 
 pub use client::{WdList, WorkdayClient, WorkdayOptions, MAX_LIMIT};
 pub use connector::WorkdayConnector;
-pub use isu::IsuTokenSource;
+pub use isu::{isu_tokens, token_endpoint};

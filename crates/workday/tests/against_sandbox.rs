@@ -5,6 +5,7 @@
 //! 429, 5xx, malformed JSON, a write that times out).
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,8 +13,9 @@ use reqlink_ats::{
     AtsConnector, AtsError, FileWrite, NewCandidate, NoteWrite, PageRequest, Resource, StageMove,
     StaticToken, TokenSource,
 };
+use reqlink_oauth::RefreshingTokens;
 use reqlink_sandbox::{Sandbox, SandboxConfig, WorkdayConfig, WorkdayFault, WorkdayWriteKind};
-use reqlink_workday::{IsuTokenSource, WorkdayClient, WorkdayConnector, WorkdayOptions};
+use reqlink_workday::{isu_tokens, WorkdayClient, WorkdayConnector, WorkdayOptions};
 
 const CANDIDATES: usize = 140;
 
@@ -34,17 +36,19 @@ async fn sandbox() -> Sandbox {
     .expect("sandbox starts")
 }
 
-fn isu(sb: &Sandbox) -> Arc<IsuTokenSource> {
-    Arc::new(
-        IsuTokenSource::new(
-            &sb.workday_host(),
-            &sb.workday_tenant(),
-            &sb.workday_client_id(),
-            &sb.workday_client_secret(),
-            &sb.workday_refresh_token(),
-        )
-        .expect("valid token source"),
+fn isu_source(sb: &Sandbox) -> RefreshingTokens {
+    isu_tokens(
+        &sb.workday_host(),
+        &sb.workday_tenant(),
+        &sb.workday_client_id(),
+        &sb.workday_client_secret(),
+        &sb.workday_refresh_token(),
     )
+    .expect("valid token source")
+}
+
+fn isu(sb: &Sandbox) -> Arc<RefreshingTokens> {
+    Arc::new(isu_source(sb))
 }
 
 fn fast() -> WorkdayOptions {
@@ -105,7 +109,13 @@ fn pdf() -> Vec<u8> {
 #[tokio::test]
 async fn isu_refresh_token_flow_caches_and_refreshes_after_expiry() {
     let sb = sandbox().await;
-    let c = connector(&sb);
+    // The token source's clock moves with the emulator's.
+    let offset = Arc::new(AtomicI64::new(0));
+    let o = offset.clone();
+    let tokens = isu_source(&sb).with_clock(Arc::new(move || {
+        reqlink_oauth::unix_now() + o.load(Ordering::SeqCst)
+    }));
+    let c = connector_with(&sb, Arc::new(tokens), fast());
     let oauth = sb.control().workday_oauth();
 
     let id = c.verify().await.unwrap();
@@ -128,9 +138,7 @@ async fn isu_refresh_token_flow_caches_and_refreshes_after_expiry() {
 
     // An hour later the token is refreshed before use, without a 401.
     let rejected = oauth.stats().bearer_rejected;
-    tokio::time::pause();
-    tokio::time::advance(Duration::from_secs(3600)).await;
-    tokio::time::resume();
+    offset.store(3600, Ordering::SeqCst);
     oauth.advance_clock(Duration::from_secs(3600));
     c.verify().await.unwrap();
     assert_eq!(oauth.stats().refreshes, 3);
@@ -361,7 +369,7 @@ async fn wrong_tenant_is_not_found_naming_the_endpoint() {
         other => panic!("{other:?}"),
     }
 
-    let wrong_isu = IsuTokenSource::new(
+    let wrong_isu = isu_tokens(
         &sb.workday_host(),
         "other_tenant1",
         &sb.workday_client_id(),
@@ -381,7 +389,7 @@ async fn wrong_tenant_is_not_found_naming_the_endpoint() {
 #[tokio::test]
 async fn bad_client_secret_is_unauthorized_without_leaking_it() {
     let sb = sandbox().await;
-    let source = IsuTokenSource::new(
+    let source = isu_tokens(
         &sb.workday_host(),
         &sb.workday_tenant(),
         &sb.workday_client_id(),
