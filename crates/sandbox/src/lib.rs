@@ -151,6 +151,9 @@ pub enum SandboxError {
     /// The candidate would be rejected by `POST /api/v2/postings/{id}/candidates`.
     #[error("invalid candidate: {0}")]
     InvalidCandidate(String),
+    /// A Workday control operation named an unknown record or stage.
+    #[error("Workday sandbox: {0}")]
+    Workday(String),
 }
 
 /// A running pair of emulators. Dropping it stops the servers too; call

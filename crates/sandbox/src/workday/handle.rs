@@ -70,7 +70,7 @@ impl SandboxControl {
     ) -> Result<(), SandboxError> {
         self.wd
             .move_to_stage(application_id, stage)
-            .map_err(SandboxError::InvalidConfig)
+            .map_err(SandboxError::Workday)
     }
 
     /// Every job application with its current stage, in listing order.
