@@ -1,6 +1,8 @@
-//! Reqlink's sandbox: contract-faithful emulators of Greenhouse Harvest v1
-//! and the interview platform (webhook management API + v2 postings), served
-//! with axum on 127.0.0.1 ephemeral ports, over deterministic demo data.
+//! Reqlink's sandbox: contract-faithful emulators of Greenhouse Harvest v1,
+//! Workday Recruiting (OAuth token endpoint + recruiting REST, see
+//! `workday::routes`) and the interview platform (webhook management API +
+//! v2 postings), served with axum on 127.0.0.1 ephemeral ports, over
+//! deterministic demo data.
 //!
 //! It is both the test fixture of the other crates and the out-of-the-box
 //! workspace of a fresh install, so the data is meant to look like a real
@@ -37,6 +39,7 @@ mod ratelimit;
 mod report;
 mod rng;
 mod words;
+mod workday;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::Ordering;
@@ -53,6 +56,12 @@ pub use lever::{
     LeverWrite, LEVER_AUDIENCE, LEVER_EVENTS, LEVER_SCOPES,
 };
 pub use platform::WebhookRecord;
+pub use workday::control::WorkdayApplicationInfo;
+pub use workday::routes::{
+    WorkdayRoute, AUTHORIZE_PATH as WORKDAY_AUTHORIZE_PATH, TOKEN_PATH as WORKDAY_TOKEN_PATH,
+    WORKDAY_ROUTES,
+};
+pub use workday::{WorkdayAttachment, WorkdayConfig, WorkdayFault, WorkdayWrite, WorkdayWriteKind};
 
 use data::{Data, Sizes};
 use greenhouse::{Fault, GhState};
@@ -94,6 +103,8 @@ pub struct SandboxConfig {
     /// Lever emulator: rate limit, file cap, webhook retry schedule. Its
     /// data comes from the same sizes as Greenhouse's, with its own people.
     pub lever: LeverConfig,
+    /// Workday Recruiting emulator (tenant, rate limit, token lifetime).
+    pub workday: WorkdayConfig,
 }
 
 impl Default for SandboxConfig {
@@ -117,6 +128,7 @@ impl Default for SandboxConfig {
             delivery_backoff: Duration::from_millis(200),
             delivery_timeout: Duration::from_secs(5),
             lever: LeverConfig::default(),
+            workday: WorkdayConfig::default(),
         }
     }
 }
@@ -148,6 +160,9 @@ pub enum SandboxError {
     /// The candidate would be rejected by `POST /api/v2/postings/{id}/candidates`.
     #[error("invalid candidate: {0}")]
     InvalidCandidate(String),
+    /// A Workday control operation named an unknown record or stage.
+    #[error("Workday sandbox: {0}")]
+    Workday(String),
 }
 
 /// A running pair of emulators. Dropping it stops the servers too; call
@@ -168,6 +183,7 @@ pub struct SandboxControl {
     gh: Arc<GhState>,
     platform: Arc<PlatformState>,
     lever: Arc<lever::LeverState>,
+    wd: Arc<workday::WdState>,
 }
 
 /// How long `shutdown` waits for in-flight requests before aborting.
@@ -187,6 +203,10 @@ impl Sandbox {
 
         // Lever's account is generated alongside Greenhouse's.
         let lever_data = lever::spawn_generation(seed, validate(&config)?);
+        let wd_listener = bind(config.host).await?;
+        let wd_origin = origin(&wd_listener, config.host)?;
+        let wd = workday::spawn_state(seed, &sizes, &config.workday, wd_origin).await?;
+
         // Generation of large datasets is CPU-bound for a second or two; keep
         // it off the async worker threads.
         let (data, postings) = tokio::task::spawn_blocking(move || {
@@ -261,8 +281,9 @@ impl Sandbox {
             serve(
                 platform_listener,
                 platform::router(platform.clone()),
-                stopped,
+                stopped.clone(),
             ),
+            serve(wd_listener, workday::router(wd.clone()), stopped),
         ];
 
         Ok(Sandbox {
@@ -273,6 +294,7 @@ impl Sandbox {
                 gh,
                 platform,
                 lever,
+                wd,
             },
             stop: Some(stop),
             tasks,
