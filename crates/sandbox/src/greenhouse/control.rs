@@ -221,7 +221,7 @@ fn change_application(
         let ci = data.applications[ai].candidate as usize;
         data.candidates[ci].updated_at = now;
         data.candidates[ci].last_activity = now;
-        Event::new(action, webhooks::application_payload(&data, ai))
+        webhooks::application_event(action, &data, ai)
     };
     webhooks::dispatch(st, vec![event]);
     Ok(())
@@ -707,9 +707,9 @@ fn done(r: Result<(), GreenhouseControlError>) -> Response {
     }
 }
 
-fn id_of(raw: &str) -> Result<u64, Response> {
+fn id_of(raw: &str) -> Result<u64, GreenhouseControlError> {
     raw.parse()
-        .map_err(|_| message_response(StatusCode::NOT_FOUND, "ids are integers"))
+        .map_err(|_| GreenhouseControlError::Invalid(format!("{raw:?} is not an id")))
 }
 
 #[derive(Deserialize)]
@@ -744,7 +744,7 @@ fn set_hook(st: &GhState, id: &str, enabled: bool) -> Response {
     match id_of(id).map(|id| st.hooks.set_enabled(id, enabled)) {
         Ok(Ok(hook)) => Json(hook).into_response(),
         Ok(Err(e)) => e.into_response(),
-        Err(resp) => resp,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -771,14 +771,14 @@ struct MoveBody {
 async fn http_move(State(st): St, Path(id): Path<String>, Json(b): Json<MoveBody>) -> Response {
     match id_of(&id) {
         Ok(id) => done(move_application(&st, id, b.to_stage_id)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
 fn app_change(st: &Arc<GhState>, id: &str, change: AppChange) -> Response {
     match id_of(id) {
         Ok(id) => done(change_application(st, id, change)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -801,14 +801,14 @@ async fn http_update_candidate(
 ) -> Response {
     match id_of(&id) {
         Ok(id) => done(update_candidate(&st, id, b)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn http_delete_candidate(State(st): St, Path(id): Path<String>) -> Response {
     match id_of(&id) {
         Ok(id) => done(delete_candidate(&st, id)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -821,7 +821,7 @@ struct MergeBody {
 async fn http_merge(State(st): St, Path(id): Path<String>, Json(b): Json<MergeBody>) -> Response {
     match id_of(&id) {
         Ok(id) => done(merge_candidates(&st, b.into, id)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -837,7 +837,7 @@ async fn http_anonymize(
 ) -> Response {
     match id_of(&id) {
         Ok(id) => done(anonymize_candidate(&st, id, &b.fields)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -860,14 +860,14 @@ async fn http_rename_job(
 ) -> Response {
     match id_of(&id) {
         Ok(id) => done(rename_job(&st, id, &b.name)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn http_delete_job(State(st): St, Path(id): Path<String>) -> Response {
     match id_of(&id) {
         Ok(id) => done(delete_job(&st, id)),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 

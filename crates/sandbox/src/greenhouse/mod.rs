@@ -474,7 +474,7 @@ async fn guard(State(st): State<Arc<GhState>>, mut req: Request, next: Next) -> 
                         }
                         next.run(req).await
                     }
-                    Err(resp) => resp,
+                    Err(refusal) => refusal.into_response(),
                 }
             }
         }
@@ -493,6 +493,26 @@ async fn guard(State(st): State<Arc<GhState>>, mut req: Request, next: Next) -> 
     resp
 }
 
+/// Why the guard refused a request before it reached its handler.
+enum Refusal {
+    Gh(GhError),
+    Bearer(crate::oauth::BearerError),
+    NoSubject,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Gh(e) => e.into_response(),
+            Refusal::Bearer(e) => v3::unauthorized(e),
+            Refusal::NoSubject => v3::v3_error(
+                StatusCode::FORBIDDEN,
+                "This token has no user (sub); writes need a token issued for a user",
+            ),
+        }
+    }
+}
+
 /// Checks the credentials and, for writes, finds the acting user.
 fn authenticate(
     st: &GhState,
@@ -500,37 +520,30 @@ fn authenticate(
     credential: Option<&str>,
     req: &Request,
     write: bool,
-) -> Result<Option<Actor>, Response> {
-    match api {
+) -> Result<Option<Actor>, Refusal> {
+    let user = match api {
         ApiVersion::V1 => {
             if credential != Some(st.api_key.as_str()) {
-                return Err(GhError::Unauthorized.into_response());
+                return Err(Refusal::Gh(GhError::Unauthorized));
             }
             if !write {
                 return Ok(None);
             }
-            on_behalf_of(st, req.headers())
-                .map(|user| Some(Actor { user, api }))
-                .map_err(IntoResponse::into_response)
+            on_behalf_of(st, req.headers()).map_err(Refusal::Gh)?
         }
         ApiVersion::V3 => {
-            let sub = v3::check_bearer(st, credential)?;
+            let sub = v3::check_bearer(st, credential).map_err(Refusal::Bearer)?;
             if !write {
                 return Ok(None);
             }
-            let user = sub
-                .ok_or_else(|| {
-                    v3::v3_error(
-                        StatusCode::FORBIDDEN,
-                        "This token has no user (sub); writes need a token issued for a user",
-                    )
-                })?
+            let id = sub
+                .ok_or(Refusal::NoSubject)?
                 .parse::<u64>()
-                .map_err(|_| GhError::NotFound.into_response())
-                .and_then(|id| active_user(st, id).map_err(IntoResponse::into_response))?;
-            Ok(Some(Actor { user, api }))
+                .map_err(|_| Refusal::Gh(GhError::NotFound))?;
+            active_user(st, id).map_err(Refusal::Gh)?
         }
-    }
+    };
+    Ok(Some(Actor { user, api }))
 }
 
 async fn hang(st: &GhState, duration: Duration) {

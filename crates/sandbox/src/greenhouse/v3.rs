@@ -19,7 +19,7 @@ use axum::Router;
 
 use super::{cursor, writes, GhError, GhState, Pager};
 use crate::data::Data;
-use crate::oauth::{OAuthServer, OAuthServerConfig};
+use crate::oauth::{BearerError, OAuthServer, OAuthServerConfig};
 use crate::rng::mix;
 
 pub(crate) const AUTHORIZE_PATH: &str = "/oauth/authorize";
@@ -79,19 +79,25 @@ pub(crate) fn v3_error(status: StatusCode, message: &str) -> Response {
     super::message_response(status, message)
 }
 
-/// The token's `sub`, or the 401 a v3 client must answer by refreshing.
-pub(crate) fn check_bearer(st: &GhState, token: Option<&str>) -> Result<Option<String>, Response> {
+/// The token's `sub` (`None` for a client-credentials token without one).
+pub(crate) fn check_bearer(
+    st: &GhState,
+    token: Option<&str>,
+) -> Result<Option<String>, BearerError> {
     let header_value = token.map(|t| format!("Bearer {t}"));
-    match st.v3.oauth.check_bearer(header_value.as_deref()) {
-        Ok(grant) => Ok(grant.subject),
-        Err(e) => {
-            let mut resp = v3_error(StatusCode::UNAUTHORIZED, &format!("Unauthorized: {e}"));
-            if let Ok(v) = HeaderValue::from_str(&e.www_authenticate("Greenhouse Harvest")) {
-                resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
-            }
-            Err(resp)
-        }
+    st.v3
+        .oauth
+        .check_bearer(header_value.as_deref())
+        .map(|grant| grant.subject)
+}
+
+/// The 401 a v3 client answers by refreshing its token.
+pub(crate) fn unauthorized(e: BearerError) -> Response {
+    let mut resp = v3_error(StatusCode::UNAUTHORIZED, &format!("Unauthorized: {e}"));
+    if let Ok(v) = HeaderValue::from_str(&e.www_authenticate("Greenhouse Harvest")) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
+    resp
 }
 
 /// `/v3/...` resources. Single records, stages, the activity feed and the

@@ -603,6 +603,11 @@ pub(crate) fn application_payload(d: &Data, ai: usize) -> Value {
     })
 }
 
+/// `{"application": ...}`, the payload of every application event.
+pub(crate) fn application_event(action: &'static str, d: &Data, ai: usize) -> Event {
+    Event::new(action, json!({ "application": application_payload(d, ai) }))
+}
+
 /// The `person` of `delete_candidate` and `merge_candidate`.
 pub(crate) fn person_payload(d: &Data, ci: usize) -> serde_json::Map<String, Value> {
     let c = &d.candidates[ci];

@@ -935,10 +935,7 @@ pub(crate) fn change_stage(
         });
     let mut out = String::with_capacity(2048);
     render::application(&mut out, &data, ai);
-    let event = Event::new(
-        "candidate_stage_change",
-        webhooks::application_payload(&data, ai),
-    );
+    let event = webhooks::application_event("candidate_stage_change", &data, ai);
     Ok(Moved {
         candidate_id: cid,
         from_stage_id: current,
@@ -1395,7 +1392,7 @@ fn create(st: &Arc<GhState>, actor: Actor, body: &[u8], prospect: bool) -> Respo
             };
             let events: Vec<Event> = app_idx
                 .iter()
-                .map(|&a| Event::new(action, webhooks::application_payload(&data, a as usize)))
+                .map(|&a| webhooks::application_event(action, &data, a as usize))
                 .collect();
             let resp = if truncated {
                 to_json(&json!({ "id": cid, "application_ids": app_ids }))
