@@ -268,3 +268,19 @@ impl GhApplication {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_read_either_spelling_of_visibility() {
+        let both: GhNote = serde_json::from_str(
+            r#"{"id": 1, "body": "b", "visibility": "private", "visiblity": "private"}"#,
+        )
+        .unwrap();
+        assert_eq!(both.shown_to(), Some("private"));
+        let old: GhNote = serde_json::from_str(r#"{"body": "b", "visiblity": "public"}"#).unwrap();
+        assert_eq!(old.shown_to(), Some("public"));
+    }
+}

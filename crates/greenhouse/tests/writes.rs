@@ -239,13 +239,22 @@ async fn refusals_say_why_without_secrets() {
         .await
         .unwrap()
         .items;
-    if let Some(disabled) = users.iter().find(|u| u.disabled) {
-        let err = client
-            .add_note(disabled.id, cand.id, "x", Visibility::Public)
-            .await
-            .unwrap_err();
-        assert_eq!(ApiError::from(err).code, ErrorCode::Forbidden);
-    }
+    let disabled = users
+        .iter()
+        .find(|u| u.disabled)
+        .expect("the demo organisation has a disabled user");
+    let err = client
+        .add_note(disabled.id, cand.id, "x", Visibility::Public)
+        .await
+        .unwrap_err();
+    let api = ApiError::from(err);
+    assert_eq!(api.code, ErrorCode::Forbidden);
+    assert!(
+        api.message
+            .contains("You do not have access to that record"),
+        "{}",
+        api.message
+    );
     assert!(sb.control().greenhouse_writes().is_empty());
 
     // 422: every field named in the message and the error.

@@ -7,6 +7,16 @@
 //! organisation's and the HTTP behaviour (auth, paging `Link` headers, rate
 //! limits, error bodies) follows the contracts in `shared/contracts.md`.
 //!
+//! The Greenhouse emulator also takes Harvest writes (notes, attachments,
+//! stage moves, candidate and prospect creation, each needing
+//! `On-Behalf-Of`), serves Harvest v3 behind its own OAuth server
+//! ([`oauth::OAuthServer`] at `/oauth/authorize` and `/oauth/token`) with
+//! cursor paging, and delivers signed web hooks registered through
+//! [`SandboxControl::greenhouse_register_webhook`]. Everything a test needs
+//! to drive it (stage moves in "the UI", deletes, merges, write faults, the
+//! write log) is on [`SandboxControl`] and, over HTTP, under
+//! `/_sandbox/greenhouse` on the Greenhouse port.
+//!
 //! The platform emulator also runs interviews: a candidate ingested through
 //! `POST /api/v2/postings/{id}/candidates` (or [`SandboxControl::run_interview`])
 //! is interviewed automatically, and `interview_started`,

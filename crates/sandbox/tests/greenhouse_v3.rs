@@ -241,3 +241,113 @@ async fn writes_act_as_the_tokens_subject() {
     assert_eq!(feed["notes"][0]["body"], "from v3");
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn partner_apps_sign_in_with_an_authorization_code() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+
+    let sb = sandbox().await;
+    let (client_id, secret) = sb.greenhouse_oauth_client();
+    let redirect = "http://127.0.0.1:49152/callback";
+    let verifier = "a-sufficiently-long-pkce-verifier-of-more-than-43-chars";
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let no_redirects = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = no_redirects
+        .get(sb.greenhouse_authorize_url())
+        .query(&[
+            ("client_id", client_id.as_str()),
+            ("redirect_uri", redirect),
+            ("response_type", "code"),
+            ("state", "xyz"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Greenhouse"));
+    let rid = html
+        .split("name=\"request_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let approved = no_redirects
+        .post(sb.greenhouse_authorize_url())
+        .form(&[("request_id", rid.as_str()), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), StatusCode::FOUND);
+    let location = url::Url::parse(approved.headers()["location"].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tokens: Value = Client::new()
+        .post(sb.greenhouse_token_url())
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap();
+    assert!(tokens["refresh_token"].is_string());
+    assert_eq!(tokens["expires_in"], 3600);
+
+    // The signed-in user (the preselected admin) is the actor of writes.
+    let (_, list) = gh(&sb, Method::GET, "/candidates?per_page=1", None, None).await;
+    let cid = list[0]["id"].as_u64().unwrap();
+    let resp = v3(
+        &sb,
+        access,
+        Method::POST,
+        &format!("/candidates/{cid}/activity_feed/notes"),
+        Some(
+            json!({"user_id": sb.greenhouse_user_id(), "body": "partner", "visibility": "public"}),
+        ),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_eq!(
+        sb.control().greenhouse_writes()[0]
+            .actor_user_id
+            .to_string(),
+        sb.greenhouse_user_id()
+    );
+
+    // Refresh tokens live 24 hours.
+    sb.greenhouse_oauth()
+        .advance_clock(std::time::Duration::from_secs(25 * 3600));
+    let refreshed = Client::new()
+        .post(sb.greenhouse_token_url())
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.status(), StatusCode::BAD_REQUEST);
+    sb.shutdown().await;
+}

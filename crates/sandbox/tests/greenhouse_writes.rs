@@ -54,22 +54,27 @@ async fn a_note_needs_on_behalf_of_of_an_active_user() {
     );
 
     let (_, users) = gh(&sb, Method::GET, "/users?per_page=500", None, None).await;
-    if let Some(disabled) = users
+    let disabled = users
         .as_array()
         .unwrap()
         .iter()
         .find(|u| u["disabled"] == true)
-    {
-        let (status, body) = gh(
-            &sb,
-            Method::POST,
-            &path,
-            Some(&disabled["id"].to_string()),
-            Some(note.clone()),
+        .expect("the demo organisation has a disabled user");
+    let (status, body) = gh(
+        &sb,
+        Method::POST,
+        &path,
+        Some(&disabled["id"].to_string()),
+        Some(note.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::FORBIDDEN,
+            json!({"message": "You do not have access to that record"})
         )
-        .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    }
+    );
 
     let wrong_key = reqwest::Client::new()
         .post(format!("{}{path}", sb.greenhouse_base_url()))
