@@ -188,3 +188,71 @@ async fn v3_writes_act_as_the_tokens_user() {
     );
     sb.shutdown().await;
 }
+
+/// The app's real token source: a partner sign-in's refresh token, renewed
+/// (and rotated) by `reqlink_oauth::RefreshingTokens` when the connector
+/// reports a 401.
+#[tokio::test]
+async fn refreshing_tokens_carry_a_sync_through_expiry_until_revoked() {
+    use reqlink_oauth::{ClientAuth, RefreshingTokens, TokenClient, TokenEndpoint, TokenSet};
+
+    let sb = sandbox().await;
+    let (client_id, secret) = sb.greenhouse_oauth_client();
+    let refresh = sb
+        .greenhouse_oauth()
+        .mint_refresh_token(&sb.greenhouse_user_id(), &[]);
+    let token_client = TokenClient::new(TokenEndpoint {
+        vendor: "Greenhouse",
+        token_url: sb.greenhouse_token_url(),
+        client_id,
+        client_secret: Some(secret),
+        client_auth: ClientAuth::Basic,
+        extra: Vec::new(),
+    })
+    .unwrap();
+    let tokens = Arc::new(RefreshingTokens::new(
+        token_client,
+        TokenSet {
+            access_token: "expired".into(),
+            refresh_token: Some(refresh),
+            expires_at: 0,
+            scope: None,
+        },
+    ));
+    let conn = GreenhouseConnector::new(v3(&sb, tokens.clone())).with_page_size(10);
+
+    let mut page = PageRequest::default();
+    let mut seen = 0;
+    let mut pages = 0;
+    loop {
+        if pages == 2 {
+            sb.greenhouse_oauth().expire_access_tokens();
+        }
+        let got = conn.list(Resource::Candidates, page).await.unwrap();
+        seen += got.records.candidates.len();
+        pages += 1;
+        match got.next {
+            Some(next) => {
+                page = PageRequest {
+                    since: None,
+                    next: Some(next),
+                }
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, 45);
+    assert_eq!(
+        sb.greenhouse_oauth().stats().refreshes,
+        2,
+        "at start and after the expiry"
+    );
+
+    sb.greenhouse_oauth().revoke_all();
+    let err = conn
+        .list(Resource::Users, PageRequest::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AtsError::NeedsReconnect { .. }), "{err:?}");
+    sb.shutdown().await;
+}

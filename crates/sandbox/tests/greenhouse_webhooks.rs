@@ -68,6 +68,25 @@ async fn registration_pings_and_a_failed_ping_leaves_the_hook_disabled() {
         .await;
     assert_eq!(rx.on("/down").len(), 1, "only the ping");
 
+    // Registered over HTTP, as an end-to-end test driving the app does.
+    let (status, http_hook) = control(
+        &sb,
+        Method::POST,
+        "/webhooks",
+        Some(json!({"name": "Over HTTP", "url": rx.url("/http"), "secret_key": SECRET, "actions": ["application_updated"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(http_hook["enabled"], true);
+    let (status, _) = control(
+        &sb,
+        Method::POST,
+        "/webhooks",
+        Some(json!({"url": "not a url", "secret_key": SECRET, "actions": ["application_updated"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // Re-enabled over HTTP, it gets the next one.
     let (status, _) = control(
         &sb,
@@ -77,9 +96,16 @@ async fn registration_pings_and_a_failed_ping_leaves_the_hook_disabled() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    sb.control()
+        .greenhouse_move_application(aid, stages[0])
+        .unwrap();
     sb.control().greenhouse_update_application(aid).unwrap();
+    rx.wait_for("/down", "the second stage change", |r| r.len() == 2)
+        .await;
+    rx.wait_for("/http", "the application update", |r| r.len() == 2)
+        .await;
     let (_, hooks) = control(&sb, Method::GET, "/webhooks", None).await;
-    assert_eq!(hooks.as_array().unwrap().len(), 2);
+    assert_eq!(hooks.as_array().unwrap().len(), 3);
     assert!(
         hooks.to_string().find(SECRET).is_none(),
         "secrets are not listed"
