@@ -124,7 +124,10 @@ fn attachments(out: &mut String, d: &Data, c: &Candidate, app: Option<u32>) {
 /// pre-signed S3 links it needs no credentials; the token stands in for the
 /// signature.
 pub(crate) fn attachment_url(d: &Data, a: &AttachmentMeta) -> String {
-    let name: String = url::form_urlencoded::byte_serialize(a.filename.as_bytes()).collect();
+    // Form encoding writes spaces as `+`, which a path would keep literally.
+    let name: String = url::form_urlencoded::byte_serialize(a.filename.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
     format!(
         "{}/attachments/{}/{name}?X-Amz-Expires=604800&X-Amz-Signature={:016x}",
         d.origin,
