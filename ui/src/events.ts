@@ -1,17 +1,17 @@
 import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import { useEffect } from "react";
-import type { AppEvent, AppStatus } from "./bindings";
+import type { AppEvent, AppStatus, ConnectionView, IntegrationCard, SyncStatus } from "./bindings";
 import { useBackend } from "./backend/context";
 import { keys } from "./queries";
 
 // Which cached queries each `data_changed` entity can affect.
 const AFFECTS: Record<string, QueryKey[]> = {
-  jobs: [keys.jobs, keys.connections, keys.candidates],
-  stages: [["job_stages"], keys.connections, keys.candidates],
-  candidates: [keys.candidates, keys.connections],
-  applications: [keys.candidates, keys.jobs, keys.connections],
-  users: [keys.connections],
-  connections: [keys.connections, keys.status],
+  jobs: [keys.jobs, keys.connections, keys.integrations, keys.candidates],
+  stages: [["job_stages"], keys.connections, keys.integrations, keys.candidates],
+  candidates: [keys.candidates, keys.connections, keys.integrations],
+  applications: [keys.candidates, keys.jobs, keys.connections, keys.integrations],
+  users: [keys.connections, keys.integrations],
+  connections: [keys.connections, keys.integrations, keys.status],
   agents: [keys.agents],
   webhooks: [keys.agents],
   activity: [keys.activity],
@@ -20,38 +20,59 @@ const AFFECTS: Record<string, QueryKey[]> = {
   reports: [keys.reports, ["get_report"], ["report_pdf"], keys.scoreDistribution],
   // Subscriptions show their last delivery and failure count.
   deliveries: [keys.deliveries, ["get_delivery"], keys.agents],
-  // A new public URL changes which subscriptions point at this app.
-  receiver: [keys.receiver, keys.agents],
+  // A new public URL changes which subscriptions point at this app, and the
+  // URL each ATS card tells you to paste.
+  receiver: [keys.receiver, keys.agents, keys.integrations],
 };
 
 function patchStatus(client: QueryClient, patch: (s: AppStatus) => AppStatus) {
   client.setQueryData<AppStatus>(keys.status, (s) => (s ? patch(s) : s));
 }
 
+/** Updates one connection's sync in the cached cards and connection list. */
+function patchConnectionSync(client: QueryClient, id: string, patch: (s: SyncStatus) => SyncStatus) {
+  client.setQueryData<ConnectionView[]>(keys.connections, (list) => list?.map((c) => (c.id === id ? { ...c, sync: patch(c.sync) } : c)));
+  client.setQueryData<IntegrationCard[]>(keys.integrations, (cards) =>
+    cards?.map((card) =>
+      card.connection?.id === id ? { ...card, connection: { ...card.connection, sync: patch(card.connection.sync) } } : card,
+    ),
+  );
+}
+
 export function applyEvent(client: QueryClient, event: AppEvent): void {
   switch (event.type) {
-    case "sync_progress":
-      client.setQueryData(keys.syncTarget, event.connection_id);
-      patchStatus(client, (s) => ({
-        ...s,
-        sync: { ...s.sync, state: "running", phase: event.phase, done: event.done, total: event.total },
-      }));
+    case "sync_progress": {
+      const progress = { state: "running", phase: event.phase, done: event.done, total: event.total } as const;
+      patchStatus(client, (s) => ({ ...s, sync: { ...s.sync, ...progress } }));
+      patchConnectionSync(client, event.connection_id, (s) => ({ ...s, ...progress, last_error: null }));
       return;
-    case "sync_finished":
-      client.setQueryData(keys.syncTarget, null);
-      patchStatus(client, (s) => ({
-        ...s,
-        online: true,
-        sync: { state: "idle", phase: null, done: 0, total: null, last_finished_at: event.summary.finished_at, last_error: null },
-      }));
+    }
+    case "sync_finished": {
+      const finished: SyncStatus = { state: "idle", phase: null, done: 0, total: null, last_finished_at: event.summary.finished_at, last_error: null };
+      patchStatus(client, (s) => ({ ...s, online: true, sync: finished }));
+      patchConnectionSync(client, event.summary.connection_id, () => finished);
       // Everything may have changed; only queries on screen refetch now.
       void client.invalidateQueries();
       return;
-    case "sync_failed":
-      client.setQueryData(keys.syncTarget, null);
-      patchStatus(client, (s) => ({ ...s, sync: { ...s.sync, state: "failed", last_error: event.error } }));
+    }
+    case "sync_failed": {
+      // A cancelled sync is not a failure: it resumes where it stopped next time.
+      const state = event.error.code === "cancelled" ? "idle" : "failed";
+      const failed = (s: SyncStatus): SyncStatus => ({ ...s, state, phase: null, last_error: event.error });
+      patchStatus(client, (s) => ({ ...s, sync: failed(s.sync) }));
+      patchConnectionSync(client, event.connection_id, failed);
       void client.invalidateQueries();
       return;
+    }
+    case "oauth_flow": {
+      client.setQueryData(keys.oauthFlow(event.flow.flow_id), event.flow);
+      if (event.flow.status === "succeeded") {
+        for (const queryKey of [keys.integrations, keys.connections, keys.status, keys.activity]) {
+          void client.invalidateQueries({ queryKey });
+        }
+      }
+      return;
+    }
     case "data_changed": {
       const targets = event.entities.map((e) => AFFECTS[e]);
       if (targets.length === 0 || targets.some((t) => t === undefined)) {

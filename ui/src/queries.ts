@@ -1,7 +1,21 @@
 // Query keys and hooks over the Backend. Every key starts with the name of
 // the command that fills it, so events can invalidate by entity.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, DeliveryCheck, DeliveryStatus, JobRow, ReceiverStatus } from "./bindings";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import type {
+  ApiError,
+  AtsWebhookView,
+  CheckResult,
+  ConnectionView,
+  ConnectRequest,
+  DeliveryCheck,
+  DeliveryStatus,
+  IntegrationCard,
+  JobRow,
+  OAuthFlowView,
+  ReceiverStatus,
+  SyncSettings,
+  WebhookSecretRequest,
+} from "./bindings";
 import { useBackend } from "./backend/context";
 
 export const keys = {
@@ -19,7 +33,9 @@ export const keys = {
   deliveries: ["list_deliveries"] as const,
   delivery: (id: string) => ["get_delivery", id] as const,
   receiver: ["receiver_status"] as const,
-  syncTarget: ["ui", "sync_target"] as const,
+  integrations: ["integrations"] as const,
+  syncSettings: ["sync_settings"] as const,
+  oauthFlow: (flowId: string) => ["oauth_flow", flowId] as const,
 };
 
 export function useAppStatus() {
@@ -32,7 +48,7 @@ export function useConnections() {
   return useQuery({ queryKey: keys.connections, queryFn: () => backend.list_connections() });
 }
 
-export function useJobStages(job: JobRow | null) {
+export function useJobStages(job: Pick<JobRow, "connection_id" | "id"> | null) {
   const backend = useBackend();
   return useQuery({
     queryKey: job ? keys.jobStages(job) : ["job_stages", "none"],
@@ -60,27 +76,139 @@ export function useActivity() {
   });
 }
 
-/**
- * The connection a running sync reports progress for. `AppStatus.sync` has no
- * connection id, so events.ts keeps the one from the last sync_progress in
- * the query cache (a client-only entry: its queryFn just reads the cache).
- */
-export function useSyncTarget(): string | null {
-  const client = useQueryClient();
-  return useQuery({
-    queryKey: keys.syncTarget,
-    queryFn: () => client.getQueryData<string | null>(keys.syncTarget) ?? null,
-    initialData: null,
-    staleTime: Infinity,
-  }).data;
+/** What a new or renewed connection can change: the cards, the status bar and the lists. */
+function refreshConnections(client: QueryClient) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: keys.integrations }),
+    client.invalidateQueries({ queryKey: keys.connections }),
+    client.invalidateQueries({ queryKey: keys.status }),
+  ]);
 }
 
+export function useIntegrations() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.integrations, queryFn: () => backend.integrations() });
+}
+
+/** Syncs one connection, or every connected ATS with `null`. */
 export function useSyncNow() {
   const backend = useBackend();
   const client = useQueryClient();
-  return useMutation<null, ApiError>({
-    mutationFn: () => backend.sync_now(),
-    onSettled: () => client.invalidateQueries({ queryKey: keys.status }),
+  return useMutation<null, ApiError, string | null>({
+    mutationFn: (connectionId) => backend.sync_now({ connection_id: connectionId }),
+    onSettled: () => refreshConnections(client),
+  });
+}
+
+export function useCancelSync() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (connectionId) => backend.cancel_sync({ connection_id: connectionId }),
+    onSettled: () => refreshConnections(client),
+  });
+}
+
+export function useSyncSettings() {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.syncSettings, queryFn: () => backend.sync_settings() });
+}
+
+export function useSetSyncSettings() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<SyncSettings, ApiError, SyncSettings>({
+    mutationFn: (settings) => backend.set_sync_settings(settings),
+    onSuccess: (settings) => client.setQueryData(keys.syncSettings, settings),
+  });
+}
+
+/** Connects with an API key, client credentials or a refresh token (validated by a test call). */
+export function useConnect() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<ConnectionView, ApiError, ConnectRequest>({
+    mutationFn: (req) => backend.connect(req),
+    onSuccess: () => refreshConnections(client),
+  });
+}
+
+/** Opens the system browser on the consent page; the flow's progress arrives as `oauth_flow` events. */
+export function useStartOAuth() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<OAuthFlowView, ApiError, ConnectRequest>({
+    mutationFn: (req) => backend.start_oauth(req),
+    onSuccess: (flow) => client.setQueryData(keys.oauthFlow(flow.flow_id), flow),
+  });
+}
+
+/** How often a waiting sign-in is polled, in case an event was missed. */
+export const OAUTH_POLL_MS = 2_000;
+
+export function useOAuthFlow(flowId: string | null) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: flowId ? keys.oauthFlow(flowId) : ["oauth_flow", "none"],
+    queryFn: async () => {
+      const flow = await backend.oauth_flow({ flow_id: flowId ?? "" });
+      if (flow.status === "succeeded") void refreshConnections(client);
+      return flow;
+    },
+    enabled: flowId !== null,
+    refetchInterval: (query) => (query.state.data?.status === "waiting" ? OAUTH_POLL_MS : false),
+  });
+}
+
+export function useCancelOAuth() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (flowId) => backend.cancel_oauth({ flow_id: flowId }),
+    onSuccess: (_null, flowId) =>
+      client.setQueryData<OAuthFlowView>(keys.oauthFlow(flowId), (f) => (f && f.status === "waiting" ? { ...f, status: "cancelled" } : f)),
+  });
+}
+
+export function useDisconnect() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (connectionId) => backend.disconnect({ connection_id: connectionId }),
+    // The connection's jobs, candidates and stages are gone from every list.
+    onSuccess: () => client.invalidateQueries(),
+  });
+}
+
+export function useRunChecks() {
+  const backend = useBackend();
+  return useMutation<CheckResult[], ApiError, string>({
+    mutationFn: (connectionId) => backend.run_checks({ connection_id: connectionId }),
+  });
+}
+
+export function useSetWebhookSecret() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<AtsWebhookView, ApiError, WebhookSecretRequest>({
+    mutationFn: (req) => backend.set_webhook_secret(req),
+    onSuccess: (hook) => {
+      client.setQueryData<IntegrationCard[]>(keys.integrations, (cards) =>
+        cards?.map((c) => (c.connection?.id === hook.connection_id ? { ...c, webhook: hook } : c)),
+      );
+    },
+  });
+}
+
+/** Up to `limit` jobs whose name matches `search`, for the job filter. */
+export function useJobSearch(search: string, connectionId: string | null, enabled: boolean, limit = 20) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: [...keys.jobs, "picker", { search, connectionId, limit }],
+    queryFn: () =>
+      backend.list_jobs({ search: search || null, connection_id: connectionId, status: null, sort: "name", dir: "asc", offset: 0, limit }),
+    enabled,
   });
 }
 

@@ -4,12 +4,12 @@
 use reqlink_domain::{ApplicationRecord, CandidateRecord, JobRecord, StageRecord, UserRecord};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Named {
     pub name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct IdName {
     pub id: u64,
     #[serde(default)]
@@ -66,14 +66,77 @@ pub struct GhUser {
     pub primary_email_address: Option<String>,
     #[serde(default)]
     pub disabled: bool,
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct EmailAddress {
     pub value: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// An entry of a candidate's or application's `attachments`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GhAttachment {
+    pub filename: String,
+    /// Pre-signed download link; expires.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+/// A note as `POST .../activity_feed/notes` and the activity feed return it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GhNote {
+    #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    pub body: String,
+    #[serde(default)]
+    pub user: Option<IdName>,
+    #[serde(default)]
+    pub visibility: Option<String>,
+    /// Harvest's historical misspelling, sent alongside `visibility` (and
+    /// alone by older responses). Two fields, because a serde alias would
+    /// reject the body that carries both.
+    #[serde(default)]
+    pub visiblity: Option<String>,
+}
+
+impl GhNote {
+    /// `admin_only`, `private` or `public`, whichever spelling carried it.
+    pub fn shown_to(&self) -> Option<&str> {
+        self.visibility.as_deref().or(self.visiblity.as_deref())
+    }
+}
+
+/// A system entry of the activity feed ("... was moved into ...").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GhActivity {
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// `GET /v1/candidates/{id}/activity_feed`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GhActivityFeed {
+    #[serde(default)]
+    pub notes: Vec<GhNote>,
+    #[serde(default)]
+    pub emails: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub activities: Vec<GhActivity>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct GhCandidate {
     pub id: u64,
     #[serde(default)]
@@ -88,9 +151,13 @@ pub struct GhCandidate {
     pub email_addresses: Vec<EmailAddress>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    #[serde(default)]
+    pub application_ids: Vec<u64>,
+    #[serde(default)]
+    pub attachments: Vec<GhAttachment>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct GhApplication {
     pub id: u64,
     pub candidate_id: u64,
@@ -105,6 +172,8 @@ pub struct GhApplication {
     pub applied_at: Option<String>,
     #[serde(default)]
     pub last_activity_at: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<GhAttachment>,
 }
 
 impl GhJob {
@@ -197,5 +266,21 @@ impl GhApplication {
             applied_at: self.applied_at,
             last_activity_at: self.last_activity_at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_read_either_spelling_of_visibility() {
+        let both: GhNote = serde_json::from_str(
+            r#"{"id": 1, "body": "b", "visibility": "private", "visiblity": "private"}"#,
+        )
+        .unwrap();
+        assert_eq!(both.shown_to(), Some("private"));
+        let old: GhNote = serde_json::from_str(r#"{"body": "b", "visiblity": "public"}"#).unwrap();
+        assert_eq!(old.shown_to(), Some("public"));
     }
 }

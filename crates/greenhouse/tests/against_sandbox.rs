@@ -89,8 +89,9 @@ async fn invalid_per_page_reports_the_field() {
 async fn proactive_limiter_avoids_429_entirely() {
     let window = Duration::from_secs(2);
     let sb = sandbox(Some(RateLimit { limit: 5, window })).await;
-    let client =
-        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key())
+        .unwrap()
+        .with_rate_window(window);
     // The first response teaches the client the advertised limit of 5.
     client.verify().await.unwrap();
     assert_eq!(client.limiter().limit(), 5);
@@ -138,8 +139,9 @@ async fn retry_after_is_obeyed_when_the_server_says_so() {
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
     let sb = sandbox(None).await;
-    let client =
-        GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key()).unwrap();
+    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key())
+        .unwrap()
+        .with_retry_base(Duration::from_millis(20));
     sb.control().fail_next(2, 503);
     let jobs = client
         .get_page::<GhJob>(&client.url("/jobs", &[]))

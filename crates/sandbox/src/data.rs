@@ -6,6 +6,7 @@
 //! sorted by id, which is what Harvest list endpoints return; new records get
 //! ids above the current maximum so appends keep that order.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::clock::{ANCHOR_MS, DAY_MS, HOUR_MS};
@@ -128,6 +129,8 @@ pub(crate) struct Opening {
 
 pub(crate) struct Job {
     pub id: u64,
+    /// Deleted through the control surface: no longer served.
+    pub deleted: bool,
     pub name: String,
     pub requisition_id: String,
     pub status: JobStatus,
@@ -146,17 +149,43 @@ pub(crate) struct Job {
     pub openings: Vec<Opening>,
 }
 
+/// Generated text borrows the word lists; written text owns its string.
+pub(crate) type Text = Cow<'static, str>;
+
+/// An e-mail address or phone number with its Harvest `type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Contact {
+    pub value: String,
+    pub kind: &'static str,
+}
+
+/// A file on a candidate (and maybe one of their applications). The bytes
+/// live in the emulator's file store under `id`.
+#[derive(Debug, Clone)]
+pub(crate) struct AttachmentMeta {
+    pub id: u64,
+    pub filename: String,
+    pub kind: &'static str,
+    pub content_type: String,
+    /// Index of the application it was added to, if any.
+    pub application: Option<u32>,
+    pub created_at: i64,
+}
+
 pub(crate) struct Candidate {
     pub id: u64,
-    pub first_name: &'static str,
-    pub last_name: &'static str,
-    pub company: Option<&'static str>,
-    pub title: Option<&'static str>,
-    pub email: String,
-    pub phone: Option<String>,
+    pub first_name: Text,
+    pub last_name: Text,
+    pub company: Option<Text>,
+    pub title: Option<Text>,
+    pub emails: Vec<Contact>,
+    pub phones: Vec<Contact>,
     pub linkedin: bool,
     pub apps: Vec<u32>,
-    pub tags: Vec<&'static str>,
+    pub tags: Vec<Text>,
+    pub attachments: Vec<AttachmentMeta>,
+    /// Deleted, or merged into another candidate: no longer served.
+    pub deleted: bool,
     pub recruiter: Option<u32>,
     pub coordinator: Option<u32>,
     pub created_at: i64,
@@ -164,10 +193,26 @@ pub(crate) struct Candidate {
     pub last_activity: i64,
 }
 
+/// What makes an application a prospect application: zero or more jobs,
+/// and an optional pool and pool stage.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProspectDetail {
+    pub jobs: Vec<u32>,
+    pub pool: Option<u32>,
+    pub pool_stage: Option<u32>,
+    pub owner: Option<u32>,
+}
+
+/// No source (`source: null` on the wire).
+pub(crate) const NO_SOURCE: u16 = u16::MAX;
+
 pub(crate) struct Application {
     pub id: u64,
     pub candidate: u32,
-    pub job: u32,
+    /// The job of a candidate application; `None` for prospects, whose jobs
+    /// are in `prospect`.
+    pub job: Option<u32>,
+    /// Index into the job's stages (meaningless without a job).
     pub stage: u16,
     pub status: AppStatus,
     pub source: u16,
@@ -176,6 +221,50 @@ pub(crate) struct Application {
     pub applied_at: i64,
     pub rejected_at: Option<i64>,
     pub last_activity_at: i64,
+    pub prospect: Option<Box<ProspectDetail>>,
+    /// Its candidate was deleted.
+    pub deleted: bool,
+}
+
+impl Application {
+    /// Every job the application is on (one for candidates, any number for
+    /// prospects).
+    pub(crate) fn job_indices(&self) -> impl Iterator<Item = u32> + '_ {
+        self.job
+            .into_iter()
+            .chain(self.prospect.iter().flat_map(|p| p.jobs.iter().copied()))
+    }
+}
+
+pub(crate) struct ProspectPool {
+    pub id: u64,
+    pub name: &'static str,
+    pub stages: Vec<(u64, &'static str)>,
+}
+
+/// A note on a candidate's activity feed.
+#[derive(Debug, Clone)]
+pub(crate) struct Note {
+    pub id: u64,
+    pub created_at: i64,
+    pub body: String,
+    pub user: u32,
+    pub visibility: &'static str,
+}
+
+/// A system entry on the activity feed ("... was moved into ...").
+#[derive(Debug, Clone)]
+pub(crate) struct Activity {
+    pub id: u64,
+    pub created_at: i64,
+    pub body: String,
+    pub user: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Feed {
+    pub notes: Vec<Note>,
+    pub activities: Vec<Activity>,
 }
 
 pub(crate) struct Data {
@@ -187,6 +276,14 @@ pub(crate) struct Data {
     pub jobs: Vec<Job>,
     pub candidates: Vec<Candidate>,
     pub applications: Vec<Application>,
+    pub prospect_pools: Vec<ProspectPool>,
+    /// Activity feeds by candidate id (only candidates that have one).
+    pub feeds: HashMap<u64, Feed>,
+    /// Tombstoned records; while zero, listings skip the liveness filter.
+    pub deleted_jobs: usize,
+    pub deleted_candidates: usize,
+    /// `http://127.0.0.1:PORT` of the emulator, for attachment URLs.
+    pub origin: String,
 }
 
 /// Sizes after validation (see `SandboxConfig`).
@@ -268,6 +365,20 @@ impl Data {
         let (candidates, applications) =
             gen_candidates(seed, sizes.candidates, sizes.applications, &jobs);
 
+        let prospect_pools = PROSPECT_POOLS
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, stages))| ProspectPool {
+                id: 4_006_000_051 + i as u64 * 4,
+                name,
+                stages: stages
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &s)| (4_007_000_101 + i as u64 * 10 + k as u64, s))
+                    .collect(),
+            })
+            .collect();
+
         Data {
             departments,
             offices,
@@ -277,7 +388,33 @@ impl Data {
             jobs,
             candidates,
             applications,
+            prospect_pools,
+            feeds: HashMap::new(),
+            deleted_jobs: 0,
+            deleted_candidates: 0,
+            origin: String::new(),
         }
+    }
+
+    /// Index of a job that is still served.
+    pub(crate) fn live_job(&self, id: u64) -> Option<usize> {
+        self.job_index(id).filter(|&i| !self.jobs[i].deleted)
+    }
+
+    /// Index of a candidate that is still served.
+    pub(crate) fn live_candidate(&self, id: u64) -> Option<usize> {
+        self.candidate_index(id)
+            .filter(|&i| !self.candidates[i].deleted)
+    }
+
+    /// Index of an application that is still served.
+    pub(crate) fn live_application(&self, id: u64) -> Option<usize> {
+        self.application_index(id)
+            .filter(|&i| !self.applications[i].deleted)
+    }
+
+    pub(crate) fn user_index(&self, id: u64) -> Option<usize> {
+        self.users.binary_search_by_key(&id, |u| u.id).ok()
     }
 
     pub(crate) fn job_index(&self, id: u64) -> Option<usize> {
@@ -302,6 +439,16 @@ impl Data {
             .map(|u| u.id)
     }
 }
+
+/// Prospect pools and their stages, as a recruiting team sets them up.
+const PROSPECT_POOLS: &[(&str, &[&str])] = &[
+    (
+        "Sourced Talent",
+        &["New", "Reached Out", "Engaged", "Not Interested"],
+    ),
+    ("Referrals", &["New", "Contacted", "Ready to Apply"]),
+    ("Silver Medalists", &["To Re-engage", "Re-engaged"]),
+];
 
 fn gen_users(seed: u64, n: usize) -> Vec<User> {
     let mut rng = Rng::stream(seed, S_USERS);
@@ -407,6 +554,7 @@ fn gen_jobs(seed: u64, n: usize, users: &[User]) -> Vec<Job> {
             .collect();
         jobs.push(Job {
             id: 0,
+            deleted: false,
             name: rng.pick(dept.job_titles).to_string(),
             requisition_id: String::new(),
             status,
@@ -675,15 +823,26 @@ fn gen_candidates(
 
         candidates.push(Candidate {
             id: 0,
-            first_name,
-            last_name,
-            company,
-            title,
-            email,
-            phone,
+            first_name: Cow::Borrowed(first_name),
+            last_name: Cow::Borrowed(last_name),
+            company: company.map(Cow::Borrowed),
+            title: title.map(Cow::Borrowed),
+            emails: vec![Contact {
+                value: email,
+                kind: "personal",
+            }],
+            phones: phone
+                .map(|value| Contact {
+                    value,
+                    kind: "mobile",
+                })
+                .into_iter()
+                .collect(),
             linkedin: rng.chance(55),
             apps: my_apps,
-            tags,
+            tags: tags.into_iter().map(Cow::Borrowed).collect(),
+            attachments: Vec::new(),
+            deleted: false,
             recruiter,
             coordinator,
             created_at,
@@ -761,7 +920,7 @@ fn gen_application(
     Application {
         id: 0,
         candidate,
-        job: job_index,
+        job: Some(job_index),
         stage,
         status,
         source,
@@ -774,6 +933,8 @@ fn gen_application(
         applied_at,
         rejected_at: rejected.then_some(last_activity_at),
         last_activity_at,
+        prospect: None,
+        deleted: false,
     }
 }
 
@@ -909,7 +1070,7 @@ mod tests {
             let mut their_jobs: Vec<u32> = c
                 .apps
                 .iter()
-                .map(|&a| d.applications[a as usize].job)
+                .filter_map(|&a| d.applications[a as usize].job)
                 .collect();
             their_jobs.sort_unstable();
             their_jobs.dedup();
@@ -918,7 +1079,7 @@ mod tests {
                 let app = &d.applications[a as usize];
                 assert_eq!(app.candidate as usize, ci);
                 assert!(app.applied_at >= c.created_at);
-                let job = &d.jobs[app.job as usize];
+                let job = &d.jobs[app.job.expect("generated apps have a job") as usize];
                 assert!((app.stage as usize) < job.stages.len());
                 assert_ne!(job.status, JobStatus::Draft);
                 seen += 1;
@@ -959,7 +1120,11 @@ mod tests {
     #[test]
     fn emails_are_unique() {
         let d = Data::generate(9, &sizes(10, 5000, 5000));
-        let mut all: Vec<&str> = d.candidates.iter().map(|c| c.email.as_str()).collect();
+        let mut all: Vec<&str> = d
+            .candidates
+            .iter()
+            .map(|c| c.emails[0].value.as_str())
+            .collect();
         all.sort_unstable();
         let before = all.len();
         all.dedup();

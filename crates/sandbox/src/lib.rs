@@ -9,6 +9,16 @@
 //! organisation's and the HTTP behaviour (auth, paging `Link` headers, rate
 //! limits, error bodies) follows the contracts in `shared/contracts.md`.
 //!
+//! The Greenhouse emulator also takes Harvest writes (notes, attachments,
+//! stage moves, candidate and prospect creation, each needing
+//! `On-Behalf-Of`), serves Harvest v3 behind its own OAuth server
+//! ([`oauth::OAuthServer`] at `/oauth/authorize` and `/oauth/token`) with
+//! cursor paging, and delivers signed web hooks registered through
+//! [`SandboxControl::greenhouse_register_webhook`]. Everything a test needs
+//! to drive it (stage moves in "the UI", deletes, merges, write faults, the
+//! write log) is on [`SandboxControl`] and, over HTTP, under
+//! `/_sandbox/greenhouse` on the Greenhouse port.
+//!
 //! The platform emulator also runs interviews: a candidate ingested through
 //! `POST /api/v2/postings/{id}/candidates` (or [`SandboxControl::run_interview`])
 //! is interviewed automatically, and `interview_started`,
@@ -43,13 +53,17 @@ mod workday;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use greenhouse::{
+    CandidateUpdate, CreateLag, CreateTruncation, GhDelivery, GhWebhook, GhWrite, GhWriteKind,
+    GreenhouseConfig, GreenhouseControlError, WriteFault, SUPPORTED_ACTIONS,
+};
 pub use interviews::DeliveryAttempt;
 pub use lever::{
     LeverConfig, LeverControlError, LeverDelivery, LeverFault, LeverNewOpportunity, LeverRateLimit,
@@ -64,7 +78,7 @@ pub use workday::routes::{
 pub use workday::{WorkdayAttachment, WorkdayConfig, WorkdayFault, WorkdayWrite, WorkdayWriteKind};
 
 use data::{Data, Sizes};
-use greenhouse::{Fault, GhState};
+use greenhouse::{GhSetup, GhState};
 use interviews::RunnerConfig;
 use platform::{PlatformSetup, PlatformState};
 use rng::mix;
@@ -105,6 +119,8 @@ pub struct SandboxConfig {
     pub lever: LeverConfig,
     /// Workday Recruiting emulator (tenant, rate limit, token lifetime).
     pub workday: WorkdayConfig,
+    /// Greenhouse web hook retries and creation quirks.
+    pub greenhouse: GreenhouseConfig,
 }
 
 impl Default for SandboxConfig {
@@ -129,6 +145,7 @@ impl Default for SandboxConfig {
             delivery_timeout: Duration::from_secs(5),
             lever: LeverConfig::default(),
             workday: WorkdayConfig::default(),
+            greenhouse: GreenhouseConfig::default(),
         }
     }
 }
@@ -220,15 +237,26 @@ impl Sandbox {
         let greenhouse_user_id = data
             .on_behalf_of_user()
             .ok_or_else(|| SandboxError::InvalidConfig("no active user".into()))?;
-        let gh = Arc::new(GhState {
-            data: RwLock::new(data),
-            limiter: ratelimit::Limiter::new(config.rate_limit),
-            requests: Default::default(),
-            faults: Mutex::new(Fault::default()),
+        let (stop, stopped) = watch::channel(false);
+        let gh_http = reqwest::Client::builder()
+            .connect_timeout(config.greenhouse.webhook_timeout)
+            // Greenhouse neither follows a web hook's redirects nor goes
+            // through this machine's proxy.
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(|e| SandboxError::Delivery(e.to_string()))?;
+        let gh = Arc::new(GhState::new(GhSetup {
+            data,
+            rate_limit: config.rate_limit,
             api_key: greenhouse_key(seed),
             origin: greenhouse_origin.clone(),
-            clock: Default::default(),
-        });
+            seed,
+            config: config.greenhouse.clone(),
+            http: gh_http,
+            runtime: tokio::runtime::Handle::current(),
+            stopped: stopped.clone(),
+        }));
         let http = reqwest::Client::builder()
             .timeout(config.delivery_timeout)
             .connect_timeout(config.delivery_timeout)
@@ -243,7 +271,6 @@ impl Sandbox {
             .build()
             .map_err(|e| SandboxError::Delivery(e.to_string()))?;
 
-        let (stop, stopped) = watch::channel(false);
         let lever_listener = bind(config.host).await?;
         let lever = lever::LeverState::start(
             lever::LeverSetup {
@@ -316,6 +343,45 @@ impl Sandbox {
         self.greenhouse_user_id.to_string()
     }
 
+    /// Harvest v3 base URL, e.g. `http://127.0.0.1:41234/v3`.
+    pub fn greenhouse_v3_base_url(&self) -> String {
+        format!("{}/v3", self.greenhouse_origin)
+    }
+
+    /// The Greenhouse port's origin (`http://127.0.0.1:41234`); the control
+    /// surface is under `/_sandbox/greenhouse`.
+    pub fn greenhouse_origin(&self) -> String {
+        self.greenhouse_origin.clone()
+    }
+
+    /// v3's `auth.greenhouse.io/authorize` equivalent.
+    pub fn greenhouse_authorize_url(&self) -> String {
+        format!("{}{}", self.greenhouse_origin, greenhouse::AUTHORIZE_PATH)
+    }
+
+    /// v3's `auth.greenhouse.io/token` equivalent.
+    pub fn greenhouse_token_url(&self) -> String {
+        format!("{}{}", self.greenhouse_origin, greenhouse::TOKEN_PATH)
+    }
+
+    /// The v3 OAuth client registered for the sandbox organisation:
+    /// `(client_id, client_secret)`. It may use the authorization code
+    /// grant (loopback redirect `http://127.0.0.1:<port>/callback`, PKCE)
+    /// and client credentials with `sub`.
+    pub fn greenhouse_oauth_client(&self) -> (String, String) {
+        let c = self.control.gh.v3.oauth.config();
+        (
+            c.client_id.clone(),
+            c.client_secret.clone().unwrap_or_default(),
+        )
+    }
+
+    /// The v3 authorization server, for tests that expire or revoke tokens
+    /// (also over HTTP under `/_sandbox/greenhouse/oauth`).
+    pub fn greenhouse_oauth(&self) -> Arc<oauth::OAuthServer> {
+        self.control.gh.v3.oauth.clone()
+    }
+
     /// Interview platform origin, e.g. `http://127.0.0.1:41235`; the webhook
     /// API is under `/api/webhook`, v2 under `/api/v2`.
     pub fn platform_base_url(&self) -> String {
@@ -376,26 +442,19 @@ impl SandboxControl {
         }
     }
 
-    /// Renames a job (visible in the job and every embedded reference) and
-    /// bumps its `updated_at`. Unknown ids are ignored.
+    /// Renames a job (visible in the job and every embedded reference),
+    /// bumps its `updated_at` and fires `job_updated`. Unknown ids are
+    /// ignored.
     pub fn rename_job(&self, job_id: u64, name: &str) {
-        let now = self.gh.tick();
-        let mut data = self.gh.data.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = data.job_index(job_id) {
-            let j = &mut data.jobs[i];
-            j.name = name.to_owned();
-            j.updated_at = now;
-        }
+        let _ = greenhouse::rename_job(&self.gh, job_id, name);
     }
 
     /// The next `n` Greenhouse requests (whatever they are) answer `status`
     /// with a JSON error body. Replaces any pending injection.
     pub fn fail_next(&self, n: u32, status: u16) {
         let mut f = self.gh.faults.lock().unwrap_or_else(|e| e.into_inner());
-        *f = Fault {
-            remaining: n,
-            status,
-        };
+        f.remaining = n;
+        f.status = status;
     }
 
     /// Greenhouse requests served so far, errors included.

@@ -9,7 +9,7 @@ import type {
   StageRow,
 } from "../bindings";
 import { demoInterviews } from "./demoReports";
-import { defaultStatus, HOOK_PATH, type MockData } from "./mock";
+import { defaultStatus, HOOK_PATH, idleSync, type MockApplication, type MockData } from "./mock";
 
 /** Small seeded PRNG (mulberry32) so every preview looks the same. */
 function rng(seed: number) {
@@ -109,6 +109,7 @@ export function demoData(now: Date = new Date()): MockData {
 
   const openJobs = jobs.filter((j) => j.status !== "draft");
   const candidates: CandidateRow[] = [];
+  const applications: MockApplication[] = [];
   for (let i = 0; i < 2_412; i++) {
     const first = r.pick(FIRST);
     const last = r.pick(LAST);
@@ -118,8 +119,10 @@ export function demoData(now: Date = new Date()): MockData {
     const status = roll < 0.7 ? "active" : roll < 0.92 ? "rejected" : "hired";
     const stage = status === "hired" ? jobStages[jobStages.length - 1] : r.pick(jobStages);
     const company = r.pick(COMPANIES);
+    const candidateId = String(61_200_400_000 + i * 7);
+    applications.push({ connection_id: GH, candidate_id: candidateId, job_id: job.id, stage: stage?.name ?? null, status });
     candidates.push({
-      id: String(61_200_400_000 + i * 7),
+      id: candidateId,
       connection_id: GH,
       name: `${first} ${last}`,
       email: r.next() < 0.95 ? `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "") + `${i % 7 === 0 ? i : ""}@example.com` : null,
@@ -133,7 +136,7 @@ export function demoData(now: Date = new Date()): MockData {
     });
   }
 
-  const applications = candidates.reduce((n, c) => n + c.application_count, 0);
+  const applicationCount = candidates.reduce((n, c) => n + c.application_count, 0);
   const connections: ConnectionView[] = [
     {
       id: GH,
@@ -150,8 +153,12 @@ export function demoData(now: Date = new Date()): MockData {
         stages: Object.values(stages).reduce((n, s) => n + s.length, 0),
         users: 38,
         candidates: candidates.length,
-        applications,
+        applications: applicationCount,
       },
+      auth_kind: "api_key",
+      identity: "Sandbox Admin (admin@acme-sandbox.example)",
+      token_expires_at: null,
+      sync: { ...idleSync(), last_finished_at: iso(3 * MIN) },
     },
     {
       id: "ip-sandbox",
@@ -164,6 +171,10 @@ export function demoData(now: Date = new Date()): MockData {
       sandbox: true,
       last_sync_at: iso(3 * MIN),
       counts: { jobs: 0, stages: 0, users: 0, candidates: 0, applications: 0 },
+      auth_kind: "api_key",
+      identity: null,
+      token_expires_at: null,
+      sync: idleSync(),
     },
   ];
 
@@ -209,7 +220,7 @@ export function demoData(now: Date = new Date()): MockData {
   ];
 
   const activity: ActivityEntry[] = [
-    { id: "a12", at: iso(3 * MIN), level: "info", kind: "sync_finished", message: `Sync finished: ${jobs.length} jobs, ${candidates.length.toLocaleString("en-US")} candidates, ${applications.toLocaleString("en-US")} applications in 38 s` },
+    { id: "a12", at: iso(3 * MIN), level: "info", kind: "sync_finished", message: `Sync finished: ${jobs.length} jobs, ${candidates.length.toLocaleString("en-US")} candidates, ${applicationCount.toLocaleString("en-US")} applications in 38 s` },
     { id: "a11", at: iso(4 * MIN), level: "info", kind: "sync_started", message: "Sync started for Acme Corp — sandbox" },
     { id: "a10", at: iso(52 * MIN), level: "info", kind: "webhook_received", message: "report_available for Maya Patel (Senior Backend Engineer)" },
     { id: "a09", at: iso(2 * 60 * MIN), level: "warn", kind: "rate_limited", message: "Greenhouse asked us to slow down; retried after 10 s" },
@@ -232,10 +243,28 @@ export function demoData(now: Date = new Date()): MockData {
     jobs,
     stages,
     candidates,
+    applications,
     agents,
     activity,
     reports: interviews.reports,
     deliveries: interviews.deliveries,
     receiver: interviews.receiver,
+    credentials: { [GH]: { sandbox: "true" } },
+    webhookSecrets: { [`${GH}/`]: "sandbox-webhook-secret" },
+    atsWebhooks: {
+      [GH]: {
+        connection_id: GH,
+        url: `${interviews.receiver.public_base_url ?? "http://127.0.0.1:8787"}/hooks/greenhouse/${GH}`,
+        secret_configured: true,
+        missing_events: [],
+        received: 214,
+        rejected: 3,
+        last_received_at: iso(18 * MIN),
+      },
+    },
+    checks: {},
+    oauthFlows: [],
+    syncSettings: { interval_minutes: 15 },
+    sandboxAvailable: true,
   };
 }

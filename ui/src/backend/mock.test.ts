@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SNIPPET_CLOSE, SNIPPET_OPEN, type ReportQuery } from "../bindings";
+import { SNIPPET_CLOSE, SNIPPET_OPEN, type JobQuery, type ReportQuery } from "../bindings";
 import { agent, job, line, report, webhook } from "../test/fixtures";
 import { createMockBackend, queryJobs, queryReports, scoreDistribution } from "./mock";
 import { demoData } from "./demo";
@@ -7,7 +7,7 @@ import { pdfString, writePdf } from "./demoPdf";
 
 const rq: ReportQuery = { search: null, posting_id: null, min_score: null, max_score: null, from: null, to: null, sort: null, dir: null, offset: 0, limit: 0 };
 
-const q = { search: null, status: null, sort: null, dir: null, offset: 0, limit: 0 };
+const q: JobQuery = { search: null, connection_id: null, status: null, sort: null, dir: null, offset: 0, limit: 0 };
 
 describe("mock backend", () => {
   it("filters, sorts and pages jobs like the real command", () => {
@@ -32,9 +32,10 @@ describe("mock backend", () => {
     expect(backend.callsOf("list_agents")).toHaveLength(2);
   });
 
-  it("refuses a second sync while one runs", async () => {
-    const backend = createMockBackend({ status: { sync: { state: "running", phase: "jobs", done: 1, total: 2, last_finished_at: null, last_error: null } } });
-    await expect(backend.sync_now()).rejects.toMatchObject({ code: "sync_in_progress" });
+  it("refuses to sync when no ATS is connected", async () => {
+    const backend = createMockBackend({ simulateSync: "manual" });
+    await expect(backend.sync_now({ connection_id: null })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.sync_now({ connection_id: "nope" })).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("ships believable demo data", () => {

@@ -8,34 +8,64 @@ import type {
   ApiError,
   AppEvent,
   AppStatus,
+  AtsWebhookView,
+  AuthOption,
   CandidatePage,
   CandidateQuery,
   CandidateRow,
+  CheckResult,
+  ConnectionRequest,
   ConnectionView,
+  ConnectRequest,
+  DeliveryCheck,
   DeliveryDetail,
   DeliveryQuery,
   DeliveryRequest,
+  FlowRequest,
   JobPage,
   JobQuery,
   JobRow,
   JobStagesRequest,
+  OAuthFlowView,
   PostingRequest,
   PublicUrlRequest,
   ReceiverStatus,
   ReportDetail,
   ReportPage,
-  ReportQuery,
   ReportPdf,
+  ReportQuery,
   ReportRequest,
   ScoreDistribution,
   StageRow,
+  SyncRequest,
+  SyncSettings,
+  SyncStatus,
   WebhookRequest,
+  WebhookSecretRequest,
   WebhookTarget,
-  DeliveryCheck,
 } from "../bindings";
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from "../bindings";
 import { reportPdfFile } from "./demoPdf";
+import {
+  ATS_NAMES,
+  ATS_PROVIDERS,
+  AUTH_OPTIONS,
+  LEVER_EVENTS,
+  baseUrl,
+  credentialsValid,
+  deriveChecks,
+  identityFor,
+  missingFields,
+  rejection,
+  seedFor,
+  webhookFor,
+  type AtsProvider,
+  type MockApplication,
+  type Seed,
+} from "./mockAts";
 import type { Backend, CommandName } from "./types";
+
+export type { MockApplication } from "./mockAts";
 
 export interface MockData {
   status: AppStatus;
@@ -44,6 +74,11 @@ export interface MockData {
   /** Stages by job id. */
   stages: Record<string, StageRow[]>;
   candidates: CandidateRow[];
+  /**
+   * Applications behind the candidate rows, for the job and stage filters.
+   * A candidate without any here is matched on its row's latest application.
+   */
+  applications: MockApplication[];
   agents: AgentView[];
   activity: ActivityEntry[];
   /** Full reports; `list_reports` derives its rows (and snippets) from them. */
@@ -51,6 +86,18 @@ export interface MockData {
   /** Accepted (`d<n>`) and rejected (`r<n>`) deliveries with their payloads. */
   deliveries: DeliveryDetail[];
   receiver: ReceiverStatus;
+  /** What `connect` stored per connection id (keychain + settings). No command ever returns it. */
+  credentials: Record<string, Record<string, string>>;
+  /** Webhook secrets by `<connection id>/<event or "">`. No command ever returns them. */
+  webhookSecrets: Record<string, string>;
+  /** ATS webhook endpoints by connection id (Greenhouse and Lever). */
+  atsWebhooks: Record<string, AtsWebhookView>;
+  /** `run_checks` answers these when set; otherwise it judges the connection's state. */
+  checks: Record<string, CheckResult[]>;
+  oauthFlows: OAuthFlowView[];
+  syncSettings: SyncSettings;
+  /** The emulator can stand in for every ATS. */
+  sandboxAvailable: boolean;
 }
 
 export interface MockOptions extends Partial<Omit<MockData, "status">> {
@@ -59,10 +106,23 @@ export interface MockOptions extends Partial<Omit<MockData, "status">> {
   errors?: Partial<Record<CommandName, ApiError>>;
   /** Artificial latency per call, in ms (0 = resolve on the next microtask). */
   latencyMs?: number;
-  /** `sync_now` plays a sync with progress events (browser preview). */
-  simulateSync?: boolean;
+  /**
+   * What `sync_now` does: `false` only records the call; `true` plays a sync
+   * with progress events on a timer (browser preview); `"manual"` starts it
+   * and each `advanceSync()` plays the next step (tests).
+   */
+  simulateSync?: boolean | "manual";
+  /** Delay between the steps of a simulated sync, in ms. */
+  syncTickMs?: number;
   /** A replayed delivery is processed shortly after (browser preview). */
   simulateInbox?: boolean;
+  /**
+   * How long the "browser" takes to approve an OAuth sign-in, in ms; `null`
+   * leaves flows waiting until `finishOAuth()`.
+   */
+  oauthDelayMs?: number | null;
+  /** Sign-ins end with this error instead of succeeding. */
+  oauthError?: ApiError | null;
 }
 
 export interface MockCall {
@@ -81,19 +141,32 @@ export interface MockBackend extends Backend {
   emit(event: AppEvent): void;
   /** How many event subscriptions are open right now. */
   subscriberCount(): number;
+  /** Plays the next step of a running sync (`simulateSync: "manual"`); false when none runs. */
+  advanceSync(connectionId?: string): boolean;
+  /** Plays a running sync to its end. */
+  finishSync(connectionId?: string): void;
+  /** Ends a running sync with an error, as a failing ATS would. */
+  failSync(connectionId: string, error: ApiError): void;
+  /** Ends a waiting OAuth flow: approved, or with `error`. */
+  finishOAuth(flowId: string, error?: ApiError): void;
 }
 
 export function defaultReceiver(): ReceiverStatus {
   return { running: true, listen_address: "127.0.0.1:8787", public_base_url: "http://127.0.0.1:8787", error: null };
 }
 
+export function idleSync(): SyncStatus {
+  return { state: "idle", phase: null, done: 0, total: null, last_finished_at: null, last_error: null };
+}
+
 export function defaultStatus(): AppStatus {
   return {
     workspace: { id: "ws-sandbox", name: "Sandbox", kind: "sandbox" },
-    sync: { state: "idle", phase: null, done: 0, total: null, last_finished_at: null, last_error: null },
+    sync: idleSync(),
     online: true,
     data_dir: "/tmp/reqlink-preview",
     version: "0.1.0",
+    secrets: { backend: "keychain", warning: null },
   };
 }
 
@@ -119,6 +192,7 @@ function includes(hay: string | null | undefined, needle: string): boolean {
 export function queryJobs(jobs: JobRow[], q: JobQuery): JobPage {
   const needle = q.search?.trim().toLowerCase() ?? "";
   let rows = jobs.filter((j) => {
+    if (q.connection_id && j.connection_id !== q.connection_id) return false;
     if (q.status && j.status !== q.status) return false;
     if (!needle) return true;
     return (
@@ -146,10 +220,48 @@ export function queryJobs(jobs: JobRow[], q: JobQuery): JobPage {
   return { items: rows.slice(q.offset, q.offset + limit), total: rows.length };
 }
 
-export function queryCandidates(candidates: CandidateRow[], q: CandidateQuery): CandidatePage {
+interface AppLike {
+  job_id: string | null;
+  job_name: string | null;
+  stage: string | null;
+  status: string | null;
+}
+
+/**
+ * Like the core: a candidate matches the job, stage (name, any case) and
+ * status filters when one of their applications matches all of them.
+ */
+export function queryCandidates(
+  candidates: CandidateRow[],
+  q: CandidateQuery,
+  applications: MockApplication[] = [],
+  jobs: JobRow[] = [],
+): CandidatePage {
   const needle = q.search?.trim().toLowerCase() ?? "";
+  const stage = q.stage?.trim().toLowerCase() || null;
+  const byCandidate = new Map<string, AppLike[]>();
+  for (const a of applications) {
+    const key = `${a.connection_id}/${a.candidate_id}`;
+    const list = byCandidate.get(key) ?? [];
+    list.push({ job_id: a.job_id, job_name: null, stage: a.stage, status: a.status });
+    byCandidate.set(key, list);
+  }
+  const job = q.job_id ? jobs.find((j) => j.id === q.job_id && (!q.connection_id || j.connection_id === q.connection_id)) : undefined;
+  const appFiltered = q.job_id !== null || stage !== null || q.status !== null;
   let rows = candidates.filter((c) => {
-    if (q.status && c.status !== q.status) return false;
+    if (q.connection_id && c.connection_id !== q.connection_id) return false;
+    if (appFiltered) {
+      const apps = byCandidate.get(`${c.connection_id}/${c.id}`) ?? [
+        { job_id: null, job_name: c.job_name, stage: c.stage_name, status: c.status },
+      ];
+      const ok = apps.some(
+        (a) =>
+          (q.job_id === null || a.job_id === q.job_id || (a.job_id === null && job !== undefined && a.job_name === job.name)) &&
+          (stage === null || a.stage?.toLowerCase() === stage) &&
+          (q.status === null || a.status === q.status),
+      );
+      if (!ok) return false;
+    }
     if (!needle) return true;
     return includes(c.name, needle) || includes(c.email, needle) || includes(c.company, needle) || includes(c.title, needle);
   });
@@ -332,26 +444,73 @@ function newToken(): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const ZERO_COUNTS = { jobs: 0, stages: 0, users: 0, candidates: 0, applications: 0 };
+
+function isAts(provider: string): provider is AtsProvider {
+  return (ATS_PROVIDERS as readonly string[]).includes(provider);
+}
+
+/** A fixture or older test data may lack the newer ConnectionView fields. */
+function completeConnection(c: ConnectionView): ConnectionView {
+  const partial = c as Partial<ConnectionView> & ConnectionView;
+  return {
+    ...c,
+    auth_kind: partial.auth_kind ?? null,
+    identity: partial.identity ?? null,
+    token_expires_at: partial.token_expires_at ?? null,
+    sync: partial.sync ?? { ...idleSync(), last_finished_at: c.last_sync_at },
+  };
+}
+
+interface SyncRun {
+  frames: { phase: string; done: number; total: number }[];
+  step: number;
+  seed: Seed | null;
+  started: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+const SYNC_PHASES = ["users", "jobs", "stages", "candidates", "applications"] as const;
+
 export function createMockBackend(options: MockOptions = {}): MockBackend {
   const data: MockData = {
     status: { ...defaultStatus(), ...options.status },
-    connections: options.connections ?? [],
+    connections: (options.connections ?? []).map(completeConnection),
     jobs: options.jobs ?? [],
     stages: options.stages ?? {},
     candidates: options.candidates ?? [],
+    applications: options.applications ?? [],
     agents: options.agents ?? [],
     activity: options.activity ?? [],
     reports: options.reports ?? [],
     deliveries: options.deliveries ?? [],
     receiver: options.receiver ?? defaultReceiver(),
+    credentials: options.credentials ?? {},
+    webhookSecrets: options.webhookSecrets ?? {},
+    atsWebhooks: options.atsWebhooks ?? {},
+    checks: options.checks ?? {},
+    oauthFlows: options.oauthFlows ?? [],
+    syncSettings: options.syncSettings ?? { interval_minutes: 15 },
+    sandboxAvailable: options.sandboxAvailable ?? true,
   };
   const errors: Partial<Record<CommandName, ApiError>> = { ...options.errors };
   const calls: MockCall[] = [];
   const handlers = new Set<(e: AppEvent) => void>();
   const latency = options.latencyMs ?? 0;
+  const syncMode = options.simulateSync ?? false;
+  const syncTick = options.syncTickMs ?? 350;
+  const oauthDelay = options.oauthDelayMs === undefined ? 1200 : options.oauthDelayMs;
+  const runs = new Map<string, SyncRun>();
+  const flowRequests = new Map<string, ConnectRequest>();
+  let seq = 0;
 
   function emit(event: AppEvent) {
     for (const h of [...handlers]) h(event);
+  }
+
+  /** Events reach the window after the command's answer, as from the host. */
+  function emitLater(event: AppEvent) {
+    setTimeout(() => emit(event), 0);
   }
 
   async function call<T>(command: CommandName, req: unknown, answer: () => T): Promise<T> {
@@ -367,52 +526,291 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     return structuredClone(answer());
   }
 
-  function simulateSync() {
-    const conn = data.connections.find((c) => c.provider === "greenhouse") ?? data.connections[0];
-    const connectionId = conn?.id ?? "sandbox";
-    const phases: [string, number][] = [
-      ["jobs", data.jobs.length],
-      ["candidates", data.candidates.length],
-      ["applications", data.candidates.reduce((n, c) => n + c.application_count, 0)],
-    ];
-    const started = Date.now();
-    // Four progress reports per phase, as a paged ATS sync would send.
-    const frames = phases.flatMap(([phase, total]) =>
-      [1, 2, 3, 4].map((k) => ({ phase, total, done: Math.round((total * k) / 4) })),
-    );
-    let step = 0;
-    const tick = () => {
-      const frame = frames[step];
-      step += 1;
-      if (frame) {
-        data.status.sync = { ...data.status.sync, state: "running", ...frame, last_error: null };
-        emit({ type: "sync_progress", connection_id: connectionId, ...frame });
-        setTimeout(tick, 400);
-        return;
+  function log(level: ActivityEntry["level"], kind: string, message: string) {
+    data.activity.unshift({ id: `act-${Date.now()}-${++seq}`, at: new Date().toISOString(), level, kind, message });
+  }
+
+  function connectionById(id: string): ConnectionView {
+    const conn = data.connections.find((c) => c.id === id);
+    if (!conn) throw notFound("That connection no longer exists. Reload Integrations.");
+    return conn;
+  }
+
+  function vendor(conn: ConnectionView): string {
+    return isAts(conn.provider) ? ATS_NAMES[conn.provider] : conn.label;
+  }
+
+  /** The status bar's sync: a running one, else the most recent. */
+  function refreshOverall() {
+    const all = data.connections.map((c) => c.sync);
+    const running = all.find((s) => s.state === "running");
+    const latest = [...all].sort((a, b) => cmp(b.last_finished_at, a.last_finished_at))[0];
+    const pick = running ?? latest;
+    if (pick) data.status.sync = { ...pick };
+  }
+
+  // ---- Sync ------------------------------------------------------------
+
+  function startSync(conn: ConnectionView) {
+    if (runs.has(conn.id)) return;
+    const hasData = data.jobs.some((j) => j.connection_id === conn.id);
+    const seed = !hasData && isAts(conn.provider) ? seedFor(conn.provider, conn.id) : null;
+    const counts = seed?.counts ?? conn.counts;
+    const frames = SYNC_PHASES.flatMap((phase) => {
+      const total = counts[phase];
+      if (total === 0) return [{ phase, done: 0, total: 0 }];
+      return [1, 2, 3, 4].map((k) => ({ phase, total, done: Math.round((total * k) / 4) }));
+    });
+    const run: SyncRun = { frames, step: 0, seed, started: Date.now(), timer: null };
+    runs.set(conn.id, run);
+    conn.sync = { ...conn.sync, state: "running", phase: "starting", done: 0, total: null, last_error: null };
+    refreshOverall();
+    log("info", "sync_started", `Sync with ${vendor(conn)} started`);
+    if (syncMode === true) run.timer = setTimeout(() => tick(conn.id), syncTick);
+  }
+
+  function tick(id: string) {
+    if (advance(id) && syncMode === true) {
+      const run = runs.get(id);
+      if (run) run.timer = setTimeout(() => tick(id), syncTick);
+    }
+  }
+
+  /** Plays the next frame; false once the sync has finished. */
+  function advance(id: string): boolean {
+    const run = runs.get(id);
+    const conn = data.connections.find((c) => c.id === id);
+    if (!run || !conn) return false;
+    const frame = run.frames[run.step];
+    run.step += 1;
+    if (!frame) {
+      completeSync(id, run, conn);
+      return false;
+    }
+    conn.sync = { ...conn.sync, state: "running", phase: frame.phase, done: frame.done, total: frame.total };
+    refreshOverall();
+    emit({ type: "sync_progress", connection_id: id, ...frame });
+    return true;
+  }
+
+  function completeSync(id: string, run: SyncRun, conn: ConnectionView) {
+    runs.delete(id);
+    if (run.timer) clearTimeout(run.timer);
+    if (run.seed) {
+      data.jobs.push(...run.seed.jobs);
+      Object.assign(data.stages, run.seed.stages);
+      data.candidates.push(...run.seed.candidates);
+      data.applications.push(...run.seed.applications);
+      conn.counts = { ...run.seed.counts };
+    }
+    const finishedAt = new Date().toISOString();
+    conn.last_sync_at = finishedAt;
+    conn.state = "connected";
+    conn.detail = null;
+    conn.sync = { ...idleSync(), last_finished_at: finishedAt };
+    refreshOverall();
+    const c = conn.counts;
+    log("info", "sync_finished", `Synced ${vendor(conn)}: ${c.jobs} jobs, ${c.candidates} candidates, ${c.applications} applications stored`);
+    emit({
+      type: "sync_finished",
+      summary: { connection_id: id, counts: { ...c }, requests: 12 + run.frames.length, elapsed_ms: Date.now() - run.started, finished_at: finishedAt },
+    });
+    emit({ type: "data_changed", entities: ["jobs", "candidates", "connections"] });
+  }
+
+  /** Like the core: cancelled leaves the state alone; 401s ask for a reconnect. */
+  function endSync(id: string, error: ApiError) {
+    const run = runs.get(id);
+    const conn = data.connections.find((c) => c.id === id);
+    if (!run || !conn) return;
+    runs.delete(id);
+    if (run.timer) clearTimeout(run.timer);
+    const cancelled = error.code === "cancelled";
+    if (!cancelled) {
+      conn.state = error.code === "unauthorized" || error.code === "needs_reconnect" ? "needs_reconnect" : "error";
+      conn.detail = error.message;
+    }
+    conn.sync = { ...conn.sync, state: cancelled ? "idle" : "failed", phase: null, last_error: error };
+    refreshOverall();
+    if (cancelled) log("warn", "sync_cancelled", `Sync with ${vendor(conn)} cancelled; the next sync resumes where it stopped`);
+    else log("error", "sync_failed", `Sync with ${vendor(conn)} failed: ${error.message}`);
+    emit({ type: "sync_failed", connection_id: id, error });
+    emit({ type: "data_changed", entities: ["connections", "jobs", "candidates"] });
+  }
+
+  function syncNow(req: SyncRequest): null {
+    let targets: ConnectionView[];
+    if (req.connection_id !== null) {
+      const conn = data.connections.find((c) => c.id === req.connection_id);
+      if (!conn || conn.state === "not_connected") throw invalidInput("That ATS is not connected. Connect it on Integrations first.");
+      if (conn.state === "needs_reconnect") {
+        const e: ApiError = { code: "needs_reconnect", message: `${vendor(conn)} needs to be reconnected before it can sync. Click Reconnect on its card.` };
+        throw e;
       }
-      const finishedAt = new Date().toISOString();
-      data.status.sync = { state: "idle", phase: null, done: 0, total: null, last_finished_at: finishedAt, last_error: null };
-      if (conn) conn.last_sync_at = finishedAt;
-      data.activity.unshift({
-        id: `act-${Date.now()}`,
-        at: finishedAt,
-        level: "info",
-        kind: "sync_finished",
-        message: `Sync finished: ${data.jobs.length} jobs, ${data.candidates.length} candidates`,
-      });
-      emit({
-        type: "sync_finished",
-        summary: {
-          connection_id: connectionId,
-          counts: conn?.counts ?? { jobs: 0, stages: 0, users: 0, candidates: 0, applications: 0 },
-          requests: 42,
-          elapsed_ms: Date.now() - started,
-          finished_at: finishedAt,
-        },
-      });
+      targets = [conn];
+    } else {
+      targets = data.connections.filter((c) => isAts(c.provider) && (c.state === "connected" || c.state === "error"));
+      if (targets.length === 0) throw invalidInput("No ATS is connected. Connect one on Integrations first.");
+    }
+    if (syncMode === false) return null;
+    for (const conn of targets) startSync(conn);
+    return null;
+  }
+
+  function firstRunning(connectionId?: string): string | undefined {
+    return connectionId ?? [...runs.keys()][0];
+  }
+
+  // ---- Connecting --------------------------------------------------------
+
+  function optionFor(req: ConnectRequest): { provider: AtsProvider; option: AuthOption } {
+    if (!isAts(req.provider)) throw invalidInput("Only an ATS connects here.");
+    const option = AUTH_OPTIONS[req.provider].find((o) => o.kind === req.kind);
+    if (!option) throw invalidInput(`${ATS_NAMES[req.provider]} does not offer that way of connecting.`);
+    if (req.sandbox && !data.sandboxAvailable) throw invalidInput("The sandbox is not available in this workspace.");
+    if (!req.sandbox) {
+      const missing = missingFields(option, req.fields);
+      if (missing) throw missing;
+    }
+    return { provider: req.provider, option };
+  }
+
+  function upsertConnection(provider: AtsProvider, option: AuthOption, req: ConnectRequest): ConnectionView {
+    const existing = data.connections.find((c) => c.provider === provider);
+    const id = existing?.id ?? `conn-${provider}-${++seq}`;
+    const expiring = option.kind !== "api_key";
+    const conn: ConnectionView = {
+      id,
+      provider,
+      label: req.sandbox ? "Acme Corp — sandbox" : provider === "workday" ? `Workday tenant ${req.fields.tenant ?? ""}` : `${ATS_NAMES[provider]} account`,
+      auth_style: option.label,
+      state: "connected",
+      detail: null,
+      base_url: baseUrl(provider, req.sandbox, req.fields),
+      sandbox: req.sandbox,
+      last_sync_at: existing?.last_sync_at ?? null,
+      counts: existing?.counts ?? { ...ZERO_COUNTS },
+      auth_kind: option.kind,
+      identity: identityFor(provider, option.kind, req.sandbox),
+      token_expires_at: expiring ? BigInt(Math.floor(Date.now() / 1000) + 3600) : null,
+      sync: existing?.sync ?? idleSync(),
     };
-    data.status.sync = { ...data.status.sync, state: "running", phase: "jobs", done: 0, total: null, last_error: null };
-    setTimeout(tick, 50);
+    if (existing) data.connections[data.connections.indexOf(existing)] = conn;
+    else data.connections.push(conn);
+    // Secrets go to the keychain, the rest to settings; neither comes back.
+    data.credentials[id] = req.sandbox ? { sandbox: "true" } : { ...req.fields };
+    const hook = data.atsWebhooks[id] ?? webhookFor(provider, id, data.receiver.public_base_url);
+    if (hook) data.atsWebhooks[id] = hook;
+    log("info", existing ? "connection_renewed" : "connection_added", `Connected ${ATS_NAMES[provider]}${req.sandbox ? " (sandbox)" : ""} with ${option.label}`);
+    emitLater({ type: "data_changed", entities: ["connections", "activity"] });
+    return conn;
+  }
+
+  function connect(req: ConnectRequest): ConnectionView {
+    const { provider, option } = optionFor(req);
+    if (option.kind === "oauth_code") throw invalidInput("Sign-in with the browser starts with start_oauth.");
+    if (!req.sandbox && !credentialsValid(option, req.fields)) throw rejection(provider, option.kind);
+    return upsertConnection(provider, option, req);
+  }
+
+  function startOAuth(req: ConnectRequest): OAuthFlowView {
+    const { provider, option } = optionFor(req);
+    if (option.kind !== "oauth_code") throw invalidInput("Only sign-in options open the browser.");
+    const flowId = `flow-${++seq}`;
+    const state = newToken().slice(0, 16);
+    const redirect = encodeURIComponent("http://127.0.0.1:53682/callback");
+    const authorize = req.sandbox
+      ? `http://127.0.0.1:47110/${provider}/oauth/authorize`
+      : provider === "lever"
+        ? "https://auth.lever.co/authorize"
+        : `${(req.fields.tenant_url ?? "").replace(/\/+$/, "")}/${req.fields.tenant ?? ""}/authorize`;
+    const flow: OAuthFlowView = {
+      flow_id: flowId,
+      provider,
+      status: "waiting",
+      authorize_url: `${authorize}?response_type=code&client_id=reqlink&redirect_uri=${redirect}&code_challenge_method=S256&code_challenge=${newToken().slice(0, 43)}&state=${state}`,
+      error: null,
+      connection_id: null,
+    };
+    data.oauthFlows.push(flow);
+    flowRequests.set(flowId, req);
+    if (oauthDelay !== null) setTimeout(() => finishOAuth(flowId), oauthDelay);
+    return flow;
+  }
+
+  function finishOAuth(flowId: string, error?: ApiError) {
+    const flow = data.oauthFlows.find((f) => f.flow_id === flowId);
+    const req = flowRequests.get(flowId);
+    if (!flow || !req || flow.status !== "waiting") return;
+    const failure = error ?? options.oauthError ?? null;
+    if (failure) {
+      flow.status = "failed";
+      flow.error = { ...failure };
+    } else {
+      const { provider, option } = optionFor(req);
+      flow.status = "succeeded";
+      flow.connection_id = upsertConnection(provider, option, req).id;
+    }
+    emit({ type: "oauth_flow", flow: structuredClone(flow) });
+  }
+
+  function cancelOAuth(req: FlowRequest): null {
+    const flow = data.oauthFlows.find((f) => f.flow_id === req.flow_id);
+    if (!flow) throw notFound("No such sign-in.");
+    if (flow.status === "waiting") {
+      flow.status = "cancelled";
+      emitLater({ type: "oauth_flow", flow: structuredClone(flow) });
+    }
+    return null;
+  }
+
+  function disconnect(req: ConnectionRequest): null {
+    const conn = connectionById(req.connection_id);
+    const run = runs.get(conn.id);
+    if (run?.timer) clearTimeout(run.timer);
+    runs.delete(conn.id);
+    const id = conn.id;
+    const gone = new Set(data.jobs.filter((j) => j.connection_id === id).map((j) => j.id));
+    data.connections = data.connections.filter((c) => c.id !== id);
+    data.jobs = data.jobs.filter((j) => j.connection_id !== id);
+    for (const jobId of gone) delete data.stages[jobId];
+    data.candidates = data.candidates.filter((c) => c.connection_id !== id);
+    data.applications = data.applications.filter((a) => a.connection_id !== id);
+    delete data.credentials[id];
+    delete data.atsWebhooks[id];
+    delete data.checks[id];
+    for (const key of Object.keys(data.webhookSecrets)) if (key.startsWith(`${id}/`)) delete data.webhookSecrets[key];
+    refreshOverall();
+    log("info", "connection_removed", `Disconnected ${vendor(conn)}; its synced data was removed from this computer`);
+    emitLater({ type: "data_changed", entities: ["connections", "jobs", "candidates", "activity"] });
+    return null;
+  }
+
+  function setWebhookSecret(req: WebhookSecretRequest): AtsWebhookView {
+    const conn = connectionById(req.connection_id);
+    const hook = data.atsWebhooks[conn.id];
+    if (!hook) throw invalidInput(`${vendor(conn)} sends no webhooks to Reqlink.`);
+    if (!req.secret.trim()) throw invalidInput("Paste the secret exactly as entered in the ATS.");
+    if (conn.provider === "lever") {
+      if (!req.event) throw invalidInput("Choose the Lever event this signature token belongs to.");
+      if (!LEVER_EVENTS.includes(req.event)) throw invalidInput(`Lever has no webhook event "${req.event}".`);
+      hook.missing_events = hook.missing_events.filter((e) => e !== req.event);
+      hook.secret_configured = hook.missing_events.length === 0;
+    } else {
+      hook.secret_configured = true;
+    }
+    data.webhookSecrets[`${conn.id}/${req.event ?? ""}`] = req.secret;
+    emitLater({ type: "data_changed", entities: ["connections"] });
+    return hook;
+  }
+
+  function setSyncSettings(req: SyncSettings): SyncSettings {
+    const m = req.interval_minutes;
+    if (!Number.isInteger(m) || m < 0 || m > 1440) {
+      throw invalidInput("The sync interval can be at most 1440 minutes (a day); 0 turns background sync off.");
+    }
+    data.syncSettings = { interval_minutes: m };
+    return data.syncSettings;
   }
 
   function findHook(webhookId: string) {
@@ -495,21 +893,61 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         handlers.delete(handler);
       };
     },
+    advanceSync: (connectionId) => {
+      const id = firstRunning(connectionId);
+      return id !== undefined && advance(id);
+    },
+    finishSync: (connectionId) => {
+      const id = firstRunning(connectionId);
+      if (id !== undefined) while (advance(id));
+    },
+    failSync: endSync,
+    finishOAuth,
     app_status: () => call("app_status", undefined, () => data.status),
     list_connections: () => call("list_connections", undefined, () => data.connections),
-    sync_now: () =>
-      call("sync_now", undefined, () => {
-        if (data.status.sync.state === "running") {
-          const busy: ApiError = { code: "sync_in_progress", message: "A sync is already running." };
-          throw busy;
-        }
-        if (options.simulateSync) simulateSync();
+    sync_now: (req: SyncRequest) => call("sync_now", req, () => syncNow(req)),
+    cancel_sync: (req: ConnectionRequest) =>
+      call("cancel_sync", req, () => {
+        endSync(req.connection_id, { code: "cancelled", message: "Sync cancelled; the next sync resumes where it stopped." });
         return null;
       }),
+    sync_settings: () => call("sync_settings", undefined, () => data.syncSettings),
+    set_sync_settings: (req: SyncSettings) => call("set_sync_settings", req, () => setSyncSettings(req)),
+    integrations: () =>
+      call("integrations", undefined, () =>
+        ATS_PROVIDERS.map((provider) => {
+          const connection = data.connections.find((c) => c.provider === provider) ?? null;
+          return {
+            provider,
+            name: ATS_NAMES[provider],
+            auth_options: AUTH_OPTIONS[provider],
+            sandbox_available: data.sandboxAvailable,
+            connection,
+            webhook: connection ? (data.atsWebhooks[connection.id] ?? null) : null,
+          };
+        }),
+      ),
+    connect: (req: ConnectRequest) => call("connect", req, () => connect(req)),
+    start_oauth: (req: ConnectRequest) => call("start_oauth", req, () => startOAuth(req)),
+    oauth_flow: (req: FlowRequest) =>
+      call("oauth_flow", req, () => {
+        const flow = data.oauthFlows.find((f) => f.flow_id === req.flow_id);
+        if (!flow) throw notFound("No such sign-in.");
+        return flow;
+      }),
+    cancel_oauth: (req: FlowRequest) => call("cancel_oauth", req, () => cancelOAuth(req)),
+    disconnect: (req: ConnectionRequest) => call("disconnect", req, () => disconnect(req)),
+    run_checks: (req: ConnectionRequest) =>
+      call("run_checks", req, () => {
+        const conn = connectionById(req.connection_id);
+        return data.checks[conn.id] ?? deriveChecks(conn, data.atsWebhooks[conn.id] ?? null, data.credentials[conn.id]);
+      }),
+    set_webhook_secret: (req: WebhookSecretRequest) => call("set_webhook_secret", req, () => setWebhookSecret(req)),
     list_jobs: (req: JobQuery) => call("list_jobs", req, () => queryJobs(data.jobs, req)),
     job_stages: (req: JobStagesRequest) =>
       call("job_stages", req, () => [...(data.stages[req.job_id] ?? [])].sort((a, b) => a.priority - b.priority)),
-    list_candidates: (req: CandidateQuery) => call("list_candidates", req, () => queryCandidates(data.candidates, req)),
+    list_candidates: (req: CandidateQuery) =>
+      call("list_candidates", req, () => queryCandidates(data.candidates, req, data.applications, data.jobs)),
     list_agents: () => call("list_agents", undefined, () => data.agents),
     list_activity: (req: ActivityQuery) =>
       call("list_activity", req, () =>

@@ -19,13 +19,15 @@ describe("tauriBackend", () => {
   });
 
   it("sends the argument as `req`, and nothing for argument-less commands", async () => {
-    invoke.mockResolvedValueOnce({ items: [], total: 0 }).mockResolvedValueOnce(null);
+    invoke.mockResolvedValueOnce({ items: [], total: 0 }).mockResolvedValue(null);
     const backend = createTauriBackend();
-    const req = { search: "eng", status: null, sort: null, dir: null, offset: 0, limit: 100 };
+    const req = { search: "eng", connection_id: null, status: null, sort: null, dir: null, offset: 0, limit: 100 };
     await expect(backend.list_jobs(req)).resolves.toEqual({ items: [], total: 0 });
-    await backend.sync_now();
+    await backend.app_status();
+    await backend.sync_now({ connection_id: null });
     expect(invoke).toHaveBeenNthCalledWith(1, "list_jobs", { req });
-    expect(invoke).toHaveBeenNthCalledWith(2, "sync_now", {});
+    expect(invoke).toHaveBeenNthCalledWith(2, "app_status", {});
+    expect(invoke).toHaveBeenNthCalledWith(3, "sync_now", { req: { connection_id: null } });
   });
 
   it("passes an ApiError from the host through unchanged", async () => {

@@ -67,6 +67,10 @@ export function connection(over: Partial<ConnectionView> = {}): ConnectionView {
     sandbox: true,
     last_sync_at: ago(3),
     counts: { jobs: 186, stages: 1219, users: 38, candidates: 2412, applications: 3110 },
+    auth_kind: "api_key",
+    identity: "Sandbox Admin (admin@acme-sandbox.example)",
+    token_expires_at: null,
+    sync: { state: "idle", phase: null, done: 0, total: null, last_finished_at: ago(3), last_error: null },
     ...over,
   };
 }

@@ -25,6 +25,14 @@ impl QueryParams {
         Self { pairs }
     }
 
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self { pairs }
+    }
+
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()

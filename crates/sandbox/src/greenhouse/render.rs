@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use crate::clock::write_iso_ms;
-use crate::data::{ascii_lower, Application, Candidate, Data};
+use crate::data::{ascii_lower, AttachmentMeta, Candidate, Contact, Data, ProspectDetail};
 
 /// Writes `s` as a JSON string literal.
 pub(crate) fn string(out: &mut String, s: &str) {
@@ -85,13 +85,71 @@ fn user_ref(out: &mut String, d: &Data, idx: Option<u32>) {
     out.push('}');
 }
 
-pub(crate) fn application(out: &mut String, d: &Data, a: &Application) {
-    let job = &d.jobs[a.job as usize];
+fn id_name(out: &mut String, id: u64, name: &str) {
+    out.push_str("{\"id\":");
+    number(out, id);
+    out.push_str(",\"name\":");
+    string(out, name);
+    out.push('}');
+}
+
+/// `[{filename, url, type, created_at}]` of the candidate's attachments,
+/// all of them or only those added to application `app`.
+fn attachments(out: &mut String, d: &Data, c: &Candidate, app: Option<u32>) {
+    out.push('[');
+    let mut first = true;
+    for a in c
+        .attachments
+        .iter()
+        .filter(|a| app.is_none() || a.application == app)
+    {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str("{\"filename\":");
+        string(out, &a.filename);
+        out.push_str(",\"url\":");
+        string(out, &attachment_url(d, a));
+        out.push_str(",\"type\":");
+        string(out, a.kind);
+        out.push_str(",\"created_at\":");
+        ts(out, a.created_at);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// Where the emulator serves an attachment's bytes. Like Greenhouse's
+/// pre-signed S3 links it needs no credentials; the token stands in for the
+/// signature.
+pub(crate) fn attachment_url(d: &Data, a: &AttachmentMeta) -> String {
+    // Form encoding writes spaces as `+`, which a path would keep literally.
+    let name: String = url::form_urlencoded::byte_serialize(a.filename.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!(
+        "{}/attachments/{}/{name}?X-Amz-Expires=604800&X-Amz-Signature={:016x}",
+        d.origin,
+        a.id,
+        crate::rng::mix(a.id ^ 0x5349_474E)
+    )
+}
+
+pub(crate) fn application(out: &mut String, d: &Data, ai: usize) {
+    let a = &d.applications[ai];
+    let cand = &d.candidates[a.candidate as usize];
     out.push_str("{\"id\":");
     number(out, a.id);
     out.push_str(",\"candidate_id\":");
-    number(out, d.candidates[a.candidate as usize].id);
-    out.push_str(",\"prospect\":false,\"applied_at\":");
+    number(out, cand.id);
+    out.push_str(",\"prospect\":");
+    out.push_str(if a.prospect.is_some() {
+        "true"
+    } else {
+        "false"
+    });
+    out.push_str(",\"applied_at\":");
     ts(out, a.applied_at);
     out.push_str(",\"rejected_at\":");
     opt_ts(out, a.rejected_at);
@@ -134,73 +192,127 @@ pub(crate) fn application(out: &mut String, d: &Data, a: &Application) {
     } else {
         "null"
     });
-    out.push_str(",\"jobs\":[{\"id\":");
-    number(out, job.id);
-    out.push_str(",\"name\":");
-    string(out, &job.name);
-    out.push_str("}],\"job_post_id\":");
-    number(out, job.job_post_id);
+    out.push_str(",\"jobs\":[");
+    for (k, j) in a.job_indices().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let job = &d.jobs[j as usize];
+        id_name(out, job.id, &job.name);
+    }
+    out.push_str("],\"job_post_id\":");
+    match a.job.map(|j| &d.jobs[j as usize]) {
+        Some(job) => number(out, job.job_post_id),
+        None => out.push_str("null"),
+    }
     out.push_str(",\"status\":\"");
     out.push_str(a.status.as_str());
     out.push_str("\",\"current_stage\":");
-    match job.stages.get(a.stage as usize) {
-        Some(s) => {
-            out.push_str("{\"id\":");
-            number(out, s.id);
-            out.push_str(",\"name\":");
-            string(out, s.name);
-            out.push('}');
-        }
+    match a
+        .job
+        .and_then(|j| d.jobs[j as usize].stages.get(a.stage as usize))
+    {
+        Some(s) => id_name(out, s.id, s.name),
         None => out.push_str("null"),
     }
     out.push_str(
-        ",\"answers\":[],\"prospective_department\":null,\"prospective_office\":null,\
-         \"prospect_detail\":{\"prospect_pool\":null,\"prospect_stage\":null,\"prospect_owner\":null},\
-         \"custom_fields\":{},\"keyed_custom_fields\":{},\"attachments\":[]}",
+        ",\"answers\":[],\"prospective_department\":null,\"prospective_office\":null,\"prospect_detail\":",
     );
+    prospect_detail(out, d, a.prospect.as_deref());
+    out.push_str(",\"custom_fields\":{},\"keyed_custom_fields\":{},\"attachments\":");
+    attachments(out, d, cand, Some(ai as u32));
+    out.push('}');
 }
 
-pub(crate) fn candidate(out: &mut String, d: &Data, c: &Candidate) {
+fn prospect_detail(out: &mut String, d: &Data, p: Option<&ProspectDetail>) {
+    let pool = p
+        .and_then(|p| p.pool)
+        .and_then(|i| d.prospect_pools.get(i as usize));
+    out.push_str("{\"prospect_pool\":");
+    match pool {
+        Some(pool) => id_name(out, pool.id, pool.name),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"prospect_stage\":");
+    match pool.zip(p.and_then(|p| p.pool_stage)) {
+        Some((pool, s)) => match pool.stages.get(s as usize) {
+            Some(&(id, name)) => id_name(out, id, name),
+            None => out.push_str("null"),
+        },
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"prospect_owner\":");
+    match p
+        .and_then(|p| p.owner)
+        .and_then(|u| d.users.get(u as usize))
+    {
+        Some(u) => {
+            out.push_str("{\"id\":");
+            number(out, u.id);
+            out.push_str(",\"name\":\"");
+            out.push_str(u.first_name);
+            out.push(' ');
+            out.push_str(u.last_name);
+            out.push_str("\"}");
+        }
+        None => out.push_str("null"),
+    }
+    out.push('}');
+}
+
+fn contacts(out: &mut String, list: &[Contact]) {
+    out.push('[');
+    for (k, c) in list.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"value\":");
+        string(out, &c.value);
+        out.push_str(",\"type\":");
+        string(out, c.kind);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+pub(crate) fn candidate(out: &mut String, d: &Data, ci: usize) {
+    let c = &d.candidates[ci];
     out.push_str("{\"id\":");
     number(out, c.id);
     out.push_str(",\"first_name\":");
-    string(out, c.first_name);
+    string(out, &c.first_name);
     out.push_str(",\"last_name\":");
-    string(out, c.last_name);
+    string(out, &c.last_name);
     out.push_str(",\"company\":");
-    opt_string(out, c.company);
+    opt_string(out, c.company.as_deref());
     out.push_str(",\"title\":");
-    opt_string(out, c.title);
+    opt_string(out, c.title.as_deref());
     out.push_str(",\"created_at\":");
     ts(out, c.created_at);
     out.push_str(",\"updated_at\":");
     ts(out, c.updated_at);
     out.push_str(",\"last_activity\":");
     ts(out, c.last_activity);
-    out.push_str(
-        ",\"is_private\":false,\"photo_url\":null,\"attachments\":[],\"application_ids\":[",
-    );
+    out.push_str(",\"is_private\":false,\"photo_url\":null,\"attachments\":");
+    attachments(out, d, c, None);
+    out.push_str(",\"application_ids\":[");
     for (k, &a) in c.apps.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
         number(out, d.applications[a as usize].id);
     }
-    out.push_str("],\"phone_numbers\":[");
-    if let Some(p) = &c.phone {
-        out.push_str("{\"value\":");
-        string(out, p);
-        out.push_str(",\"type\":\"mobile\"}");
-    }
-    out.push_str("],\"addresses\":[],\"email_addresses\":[{\"value\":");
-    string(out, &c.email);
-    out.push_str(",\"type\":\"personal\"}],\"website_addresses\":[],\"social_media_addresses\":[");
+    out.push_str("],\"phone_numbers\":");
+    contacts(out, &c.phones);
+    out.push_str(",\"addresses\":[],\"email_addresses\":");
+    contacts(out, &c.emails);
+    out.push_str(",\"website_addresses\":[],\"social_media_addresses\":[");
     if c.linkedin {
         let _ = write!(
             out,
             "{{\"value\":\"https://www.linkedin.com/in/{}-{}-{:x}\"}}",
-            ascii_lower(c.first_name),
-            ascii_lower(c.last_name),
+            ascii_lower(&c.first_name),
+            ascii_lower(&c.last_name),
             c.id % 0xFFFF
         );
     }
@@ -220,7 +332,7 @@ pub(crate) fn candidate(out: &mut String, d: &Data, c: &Candidate) {
         if k > 0 {
             out.push(',');
         }
-        application(out, d, &d.applications[a as usize]);
+        application(out, d, a as usize);
     }
     out.push_str(
         "],\"educations\":[],\"employments\":[],\"linked_user_ids\":[],\
@@ -259,9 +371,9 @@ mod tests {
         for j in &mut d.jobs {
             j.name = "Lead \"Ninja\" \\ <b>Dev</b>\n".to_owned();
         }
-        for c in &d.candidates {
+        for (ci, c) in d.candidates.iter().enumerate() {
             let mut out = String::new();
-            candidate(&mut out, &d, c);
+            candidate(&mut out, &d, ci);
             let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
             assert_eq!(v["id"], c.id);
             assert_eq!(

@@ -283,8 +283,11 @@ impl LeverData {
         let mut opportunities =
             Vec::with_capacity(gh.applications.len() + gh.candidates.len() / 12);
         for a in &gh.applications {
+            // Generated applications always have a job; prospects only
+            // appear through writes, after generation.
+            let Some(job_index) = a.job else { continue };
             let c = &gh.candidates[a.candidate as usize];
-            let job = &gh.jobs[a.job as usize];
+            let job = &gh.jobs[job_index as usize];
             let source = words::SOURCES[a.source as usize].0;
             let origin = match source {
                 "Referral" => "referred",
@@ -340,20 +343,20 @@ impl LeverData {
                 id: uuid(&mut rng),
                 contact: contacts[a.candidate as usize].clone(),
                 name: format!("{} {}", c.first_name, c.last_name),
-                headline: c.company.unwrap_or_default().to_owned(),
-                emails: vec![c.email.clone()],
-                phones: c.phone.iter().cloned().collect(),
+                headline: c.company.as_deref().unwrap_or_default().to_owned(),
+                emails: c.emails.iter().map(|e| e.value.clone()).collect(),
+                phones: c.phones.iter().map(|p| p.value.clone()).collect(),
                 location: words::OFFICES[job.office as usize].1.to_owned(),
                 stage: *path.last().expect("path starts non-empty"),
                 stage_changes,
                 owner,
-                tags: c.tags.iter().map(|t| (*t).to_owned()).collect(),
+                tags: c.tags.iter().map(|t| t.to_string()).collect(),
                 sources: vec![source.to_owned()],
                 origin: origin.to_owned(),
                 sourced_by: (origin == "sourced").then_some(owner).flatten(),
                 application: Some(Application {
                     id: uuid(&mut rng),
-                    posting: a.job as usize,
+                    posting: job_index as usize,
                     created_at: a.applied_at,
                     user: (origin != "applied").then_some(owner).flatten(),
                 }),
@@ -397,9 +400,9 @@ impl LeverData {
                 id: uuid(&mut rng),
                 contact: contacts[ci].clone(),
                 name: format!("{} {}", c.first_name, c.last_name),
-                headline: c.company.unwrap_or_default().to_owned(),
-                emails: vec![c.email.clone()],
-                phones: c.phone.iter().cloned().collect(),
+                headline: c.company.as_deref().unwrap_or_default().to_owned(),
+                emails: c.emails.iter().map(|e| e.value.clone()).collect(),
+                phones: c.phones.iter().map(|p| p.value.clone()).collect(),
                 location: String::new(),
                 stage,
                 stage_changes,

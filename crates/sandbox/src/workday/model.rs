@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 
+use crate::data::Text;
 use crate::data::{AppStatus, Data, JobStatus, Sizes};
 use crate::rng::{mix, Rng};
 use crate::words;
@@ -155,12 +156,12 @@ pub(crate) struct Posting {
 pub(crate) struct Candidate {
     pub wid: String,
     pub candidate_id: String,
-    pub first_name: &'static str,
-    pub last_name: &'static str,
+    pub first_name: Text,
+    pub last_name: Text,
     pub email: String,
     pub phone: Option<String>,
-    pub job_title: Option<&'static str>,
-    pub company: Option<&'static str>,
+    pub job_title: Option<Text>,
+    pub company: Option<Text>,
     pub apps: Vec<u32>,
     pub created_on: i64,
     pub updated_on: i64,
@@ -348,8 +349,8 @@ fn requisitions(seed: u64, data: &Data) -> Vec<Requisition> {
     let mut rng = Rng::stream(seed ^ SEED_VARIATION, 102);
     let mut has_hire = vec![false; data.jobs.len()];
     for a in &data.applications {
-        if a.status == AppStatus::Hired {
-            has_hire[a.job as usize] = true;
+        if let (AppStatus::Hired, Some(job)) = (a.status, a.job) {
+            has_hire[job as usize] = true;
         }
     }
     data.jobs
@@ -436,12 +437,12 @@ fn people(seed: u64, data: &Data, reqs: &[Requisition]) -> (Vec<Candidate>, Vec<
         .map(|(i, c)| Candidate {
             wid: wid(seed, Kind::Candidate, c.id),
             candidate_id: format!("C{:07}", 120_000 + i * 2 + rng.index(2)),
-            first_name: c.first_name,
-            last_name: c.last_name,
-            email: c.email.clone(),
-            phone: c.phone.clone(),
-            job_title: c.title,
-            company: c.company,
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            email: c.emails.first().map(|e| e.value.clone()).unwrap_or_default(),
+            phone: c.phones.first().map(|p| p.value.clone()),
+            job_title: c.title.clone(),
+            company: c.company.clone(),
             apps: c.apps.clone(),
             created_on: c.created_at,
             updated_on: c.updated_at,
@@ -450,9 +451,12 @@ fn people(seed: u64, data: &Data, reqs: &[Requisition]) -> (Vec<Candidate>, Vec<
     let applications = data
         .applications
         .iter()
-        .map(|a| {
-            let job = &data.jobs[a.job as usize];
-            let req = &reqs[a.job as usize];
+        // Generated applications always have a job (prospects only appear
+        // through writes).
+        .filter_map(|a| {
+            let job_index = a.job?;
+            let job = &data.jobs[job_index as usize];
+            let req = &reqs[job_index as usize];
             let (stage_name, step) = match a.status {
                 AppStatus::Hired => ("Ready for Hire", "Ready for Hire".to_owned()),
                 _ => map_stage(job.stages[a.stage as usize].name),
@@ -463,10 +467,10 @@ fn people(seed: u64, data: &Data, reqs: &[Requisition]) -> (Vec<Candidate>, Vec<
                 .position(|s| s.name == stage_name)
                 .unwrap_or(0) as u16;
             let source = words::SOURCES[a.source as usize].0;
-            Application {
+            Some(Application {
                 wid: wid(seed, Kind::Application, a.id),
                 candidate: a.candidate,
-                requisition: a.job,
+                requisition: job_index,
                 stage,
                 step,
                 state: match a.status {
@@ -484,7 +488,7 @@ fn people(seed: u64, data: &Data, reqs: &[Requisition]) -> (Vec<Candidate>, Vec<
                 },
                 applied_on: a.applied_at,
                 updated_on: a.last_activity_at,
-            }
+            })
         })
         .collect();
     (candidates, applications)
