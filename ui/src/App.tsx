@@ -2,6 +2,7 @@ import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import type { ComponentType } from "react";
 import { BackendProvider } from "./backend/context";
 import type { Backend } from "./backend/types";
+import { SecretsWarning } from "./components/SecretsWarning";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
 import { useBackendEvents } from "./events";
@@ -30,6 +31,7 @@ function Shell() {
     <div className="app">
       <Sidebar />
       <main className="main">
+        <SecretsWarning />
         <Current />
       </main>
       <StatusBar />

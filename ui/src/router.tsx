@@ -20,16 +20,32 @@ export function isScreen(s: string): s is Screen {
   return (SCREENS as readonly string[]).includes(s);
 }
 
+/** A job to open Candidates filtered by (from a requisition's panel). */
+export interface JobRef {
+  connection_id: string;
+  id: string;
+  name: string;
+}
+
+/** What a screen opens with; a plain sidebar click opens it unfiltered. */
+export interface ScreenParams {
+  job?: JobRef;
+}
+
 interface Router {
   screen: Screen;
-  navigate: (to: Screen) => void;
+  params: ScreenParams;
+  navigate: (to: Screen, params?: ScreenParams) => void;
 }
 
 const RouterContext = createContext<Router | null>(null);
 
 export function RouterProvider({ initial = "requisitions", children }: { initial?: Screen; children: ReactNode }) {
-  const [screen, navigate] = useState<Screen>(initial);
-  const router = useMemo(() => ({ screen, navigate }), [screen]);
+  const [state, setState] = useState<{ screen: Screen; params: ScreenParams }>({ screen: initial, params: {} });
+  const router = useMemo(
+    () => ({ ...state, navigate: (to: Screen, params: ScreenParams = {}) => setState({ screen: to, params }) }),
+    [state],
+  );
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 

@@ -9,7 +9,6 @@ mod connect;
 mod connections;
 mod core;
 mod events;
-mod gh_bridge;
 mod inbox;
 mod reconcile;
 mod reports;

@@ -4,10 +4,9 @@
 //! workspace's Greenhouse and interview-platform connections.
 
 use reqlink_domain::{ApiError, ErrorCode, Provider, WorkspaceInfo};
-use reqlink_greenhouse::GreenhouseClient;
+use reqlink_greenhouse::{GreenhouseClient, GreenhouseConnector};
 
 use crate::connections::Live;
-use crate::gh_bridge::GreenhouseV1;
 use reqlink_platform::PlatformClient;
 use reqlink_sandbox::{Sandbox, SandboxConfig};
 use reqlink_store::{NewConnection, Store};
@@ -61,7 +60,7 @@ pub async fn open_sandbox(store: &Store, config: SandboxConfig) -> Result<OpenWo
         ats: vec![Live {
             id: SANDBOX_GREENHOUSE.to_string(),
             provider: Provider::Greenhouse,
-            connector: std::sync::Arc::new(GreenhouseV1(greenhouse)),
+            connector: std::sync::Arc::new(GreenhouseConnector::new(greenhouse)),
         }],
         platform: Some((SANDBOX_PLATFORM.to_string(), platform)),
     })

@@ -53,20 +53,22 @@ export function SearchBox({ value, onChange, label, placeholder }: {
   );
 }
 
-export function Segmented<T extends string>({ value, options, onChange, label }: {
+export function Segmented<T extends string>({ value, options, onChange, label, testId }: {
   value: T;
   options: readonly { value: T; label: string }[];
   onChange: (v: T) => void;
   label: string;
+  testId?: string;
 }) {
   return (
-    <div className="segmented" role="group" aria-label={label}>
+    <div className="segmented" role="group" aria-label={label} data-testid={testId}>
       {options.map((o) => (
         <button
           key={o.value}
           type="button"
           className="segmented__item"
           aria-pressed={o.value === value}
+          data-value={o.value}
           onClick={() => onChange(o.value)}
         >
           {o.label}
