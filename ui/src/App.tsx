@@ -25,14 +25,15 @@ const SCREEN_COMPONENTS: Record<Screen, ComponentType> = {
 
 function Shell() {
   useBackendEvents();
-  const { screen } = useRouter();
+  const { screen, params } = useRouter();
   const Current = SCREEN_COMPONENTS[screen];
   return (
     <div className="app">
       <Sidebar />
       <main className="main">
         <SecretsWarning />
-        <Current />
+        {/* New parameters (e.g. a job to filter by) open the screen afresh. */}
+        <Current key={JSON.stringify(params)} />
       </main>
       <StatusBar />
     </div>

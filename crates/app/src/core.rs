@@ -33,6 +33,8 @@ pub struct CoreOptions {
     pub events: Option<EventSink>,
     /// Where the webhook receiver listens. Port 0 picks a free port.
     pub receiver_addr: std::net::SocketAddr,
+    /// Where tokens and keys are kept; `REQLINK_SECRET_STORE` overrides it.
+    pub secret_store: reqlink_secrets::StoreChoice,
 }
 
 /// Overrides the receiver's listen address (`127.0.0.1:8787` by default).
@@ -55,6 +57,7 @@ impl CoreOptions {
             sync_on_start: true,
             events: None,
             receiver_addr,
+            secret_store: reqlink_secrets::StoreChoice::Auto,
         }
     }
 }
@@ -73,6 +76,7 @@ pub(crate) struct Inner {
     pub(crate) interval_changed: tokio::sync::Notify,
     pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     pub(crate) secret_status: SecretStoreStatus,
+    pub(crate) secrets: Arc<dyn reqlink_secrets::SecretStore>,
     pub(crate) platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
     online: AtomicBool,
@@ -95,6 +99,22 @@ impl Core {
             blocking(move || Ok(Store::open_in_dir(&dir)?)).await?
         };
         let store = Arc::new(store);
+        let secrets = {
+            let dir = data_dir.clone();
+            let choice = options.secret_store;
+            blocking(move || {
+                reqlink_secrets::open(&dir, choice).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Storage,
+                        format!("Reqlink could not open its secret store: {e}"),
+                    )
+                })
+            })
+            .await?
+        };
+        if let Some(warning) = &secrets.warning {
+            tracing::warn!("{warning}");
+        }
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
         let (receiver, receiver_error) =
@@ -116,9 +136,15 @@ impl Core {
                 interval_changed: tokio::sync::Notify::new(),
                 tasks: Mutex::new(Vec::new()),
                 secret_status: SecretStoreStatus {
-                    backend: "memory".into(),
-                    warning: None,
+                    backend: match secrets.backend {
+                        reqlink_secrets::Backend::Keychain => "keychain",
+                        reqlink_secrets::Backend::File { .. } => "file",
+                        reqlink_secrets::Backend::Memory => "memory",
+                    }
+                    .into(),
+                    warning: secrets.warning.clone(),
                 },
+                secrets: secrets.store,
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),

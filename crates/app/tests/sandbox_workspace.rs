@@ -25,6 +25,7 @@ async fn start(dir: &std::path::Path, events: Option<reqlink_app::EventSink>) ->
     options.sync_on_start = false;
     options.events = events;
     options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
     Core::start(options).await.expect("core starts")
 }
 

@@ -42,6 +42,7 @@ async fn start(dir: &std::path::Path) -> Core {
     options.events = Some(sink);
     options.sync_on_start = false;
     options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
     let core = Core::start(options).await.expect("core starts");
     let _ = me.set(core.clone());
     core

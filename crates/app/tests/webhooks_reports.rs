@@ -22,6 +22,7 @@ async fn start(dir: &std::path::Path) -> Core {
     };
     options.sync_on_start = false;
     options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
     Core::start(options).await.unwrap()
 }
 
@@ -41,6 +42,7 @@ async fn start_fast_interviews(dir: &std::path::Path) -> Core {
     };
     options.sync_on_start = false;
     options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
     Core::start(options).await.unwrap()
 }
 

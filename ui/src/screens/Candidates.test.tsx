@@ -45,6 +45,6 @@ describe("Candidates", () => {
 
   it("shows an honest empty state", async () => {
     renderApp({ backend: createMockBackend(), screen: "candidates" });
-    expect(await screen.findByTestId("empty-state")).toHaveTextContent("No candidates yet.");
+    expect(await screen.findByTestId("empty-state")).toHaveTextContent("No candidates yet — connect an ATS on Integrations, or Sync now");
   });
 });

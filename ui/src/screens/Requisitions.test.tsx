@@ -67,8 +67,8 @@ describe("Requisitions", () => {
   it("shows what to do next when there are no jobs at all", async () => {
     const { user } = renderApp({ backend: createMockBackend({ jobs: [] }) });
     const empty = await screen.findByTestId("empty-state");
-    expect(empty).toHaveTextContent("No requisitions yet.");
-    expect(empty).toHaveTextContent("Connect an ATS on Integrations, or run Sync now.");
+    expect(empty).toHaveTextContent("No requisitions yet — connect an ATS on Integrations, or Sync now");
+    expect(within(empty).getByRole("button", { name: "Sync now" })).toBeEnabled();
     await user.click(within(empty).getByRole("button", { name: "Open Integrations" }));
     expect(screen.getByTestId("screen-integrations")).toBeInTheDocument();
   });

@@ -3,6 +3,7 @@ import type { JobRow, JobSort } from "../bindings";
 import { useBackend } from "../backend/context";
 import { StatusBadge, Badge } from "../components/Badge";
 import { EmptyState, ErrorBanner, Loading } from "../components/Feedback";
+import { ConnectionFilter } from "../components/Filters";
 import { Icon } from "../components/Icon";
 import { Page, SearchBox, Segmented } from "../components/Page";
 import { RelativeTime } from "../components/Time";
@@ -92,23 +93,25 @@ export function Requisitions() {
   const backend = useBackend();
   const { navigate } = useRouter();
   const [search, setSearch] = useState("");
+  const [connection, setConnection] = useState<string | null>(null);
   const [status, setStatus] = useState<StatusFilter>("all");
   const [sort, setSort] = useState<SortState<JobSort>>({ key: "updated_at", dir: "desc" });
   const [selected, setSelected] = useState<JobRow | null>(null);
   const term = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
 
-  const query = { search: term || null, status: status === "all" ? null : status, sort: sort.key, dir: sort.dir };
+  const query = { search: term || null, connection_id: connection, status: status === "all" ? null : status, sort: sort.key, dir: sort.dir };
   const list = usePagedList<JobRow>({
     queryKey: [...keys.jobs, query],
     fetchPage: (offset, limit) => backend.list_jobs({ ...query, offset, limit }),
   });
-  const filtered = query.search !== null || query.status !== null;
+  const filtered = query.search !== null || query.status !== null || query.connection_id !== null;
 
   function onSort(key: JobSort) {
     setSort((s) => (s.key === key ? { key, dir: s.dir === "asc" ? "desc" : "asc" } : { key, dir: key === "name" ? "asc" : "desc" }));
   }
   function clearFilters() {
     setSearch("");
+    setConnection(null);
     setStatus("all");
   }
 
@@ -120,7 +123,7 @@ export function Requisitions() {
   } else if (list.total === 0 && !filtered) {
     body = (
       <EmptyState
-        title="No requisitions yet."
+        title="No requisitions yet — connect an ATS on Integrations, or Sync now"
         action={
           <>
             <button type="button" className="btn" onClick={() => navigate("integrations")}>
@@ -130,13 +133,13 @@ export function Requisitions() {
           </>
         }
       >
-        Connect an ATS on Integrations, or run Sync now.
+        Requisitions and their interview stages arrive with a sync from your ATS.
       </EmptyState>
     );
   } else if (list.total === 0) {
     body = (
       <EmptyState
-        title={query.search ? `No requisitions match “${query.search}”` : `No ${status} requisitions.`}
+        title={query.search ? `No requisitions match “${query.search}”` : status !== "all" ? `No ${status} requisitions.` : "No requisitions from this ATS yet."}
         action={
           <button type="button" className="btn" onClick={clearFilters}>
             Clear filters
@@ -173,19 +176,26 @@ export function Requisitions() {
       title="Requisitions"
       subtitle={list.total === null ? "Jobs synced from your ATS" : `${plural(list.total, filtered ? "matching requisition" : "requisition")}${list.isFetching ? " · updating…" : ""}`}
     >
-      <div className="toolbar">
+      <div className="toolbar toolbar--wrap">
         <SearchBox value={search} onChange={setSearch} label="Search requisitions" placeholder="Search name, req ID, department or office" />
-        <Segmented<StatusFilter> label="Status" value={status} options={STATUS_OPTIONS} onChange={setStatus} />
+        <ConnectionFilter value={connection} onChange={setConnection} />
+        <Segmented<StatusFilter> label="Status" value={status} options={STATUS_OPTIONS} onChange={setStatus} testId="filter-status" />
       </div>
       <div className="list-area">
         {body}
-        {selected && <JobPanel job={selected} onClose={() => setSelected(null)} />}
+        {selected && (
+          <JobPanel
+            job={selected}
+            onClose={() => setSelected(null)}
+            onCandidates={() => navigate("candidates", { job: { connection_id: selected.connection_id, id: selected.id, name: selected.name } })}
+          />
+        )}
       </div>
     </Page>
   );
 }
 
-function JobPanel({ job, onClose }: { job: JobRow; onClose: () => void }) {
+function JobPanel({ job, onClose, onCandidates }: { job: JobRow; onClose: () => void; onCandidates: () => void }) {
   const stages = useJobStages(job);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -227,6 +237,9 @@ function JobPanel({ job, onClose }: { job: JobRow; onClose: () => void }) {
         <dt>ATS job ID</dt>
         <dd className="mono">{job.id}</dd>
       </dl>
+      <button type="button" className="btn side-panel__action" onClick={onCandidates} data-testid="job-candidates">
+        View {plural(job.application_count, "applicant")}
+      </button>
       <h3 className="side-panel__section">Interview stages</h3>
       {stages.isError ? (
         <ErrorBanner error={stages.error} onRetry={() => void stages.refetch()} />

@@ -439,7 +439,11 @@ fn people(seed: u64, data: &Data, reqs: &[Requisition]) -> (Vec<Candidate>, Vec<
             candidate_id: format!("C{:07}", 120_000 + i * 2 + rng.index(2)),
             first_name: c.first_name.clone(),
             last_name: c.last_name.clone(),
-            email: c.emails.first().map(|e| e.value.clone()).unwrap_or_default(),
+            email: c
+                .emails
+                .first()
+                .map(|e| e.value.clone())
+                .unwrap_or_default(),
             phone: c.phones.first().map(|p| p.value.clone()),
             job_title: c.title.clone(),
             company: c.company.clone(),
