@@ -23,6 +23,7 @@ pub struct OpenWorkspace {
 
 pub async fn open_sandbox(store: &Store, config: SandboxConfig) -> Result<OpenWorkspace, ApiError> {
     let info = store.ensure_sandbox_workspace()?;
+    let unlimited = config.rate_limit.is_none();
     let sandbox = Sandbox::start(config).await.map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
@@ -41,6 +42,12 @@ pub async fn open_sandbox(store: &Store, config: SandboxConfig) -> Result<OpenWo
         sandbox: true,
     })?;
     let greenhouse = GreenhouseClient::new(&gh_url, &sandbox.greenhouse_api_key())?;
+    if unlimited {
+        // The emulator still advertises `X-RateLimit-Limit: 50` (Greenhouse
+        // always sends it); pacing against a limit it does not enforce
+        // would only slow a sandbox that was asked to be unlimited.
+        greenhouse.limiter().set_enabled(false);
+    }
 
     let platform_url = sandbox.platform_base_url();
     store.upsert_connection(&NewConnection {
