@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use reqlink_ats::{AtsConnector, PageRequest, Resource};
-use reqlink_domain::{ApiError, ErrorCode, SyncSummary};
+use reqlink_ats::{AtsConnector, PageOf, PageRequest, RecordSet, Resource};
+use reqlink_domain::{ApiError, ErrorCode, StageRecord, SyncSummary};
 use reqlink_store::{ResumePoint, Store, SyncPage};
 use tokio::sync::watch;
 
@@ -57,6 +57,13 @@ impl SyncRun<'_> {
     }
 
     /// Pages through one resource; returns the number of requests made.
+    ///
+    /// The next page is fetched while the current one is written: the
+    /// write is SQLite on a blocking thread, the fetch is network and JSON
+    /// parsing, so on two cores they overlap. Both finish before the loop
+    /// moves on and pages are written in order, one transaction each with
+    /// the resume point of the page after them, so the database says what
+    /// it said without the overlap, whenever the run stops.
     async fn list(&self, resource: Resource) -> Result<u32, ApiError> {
         let name = resource.as_str();
         let (store, conn) = (self.store.clone(), self.connection_id.to_string());
@@ -73,60 +80,102 @@ impl SyncRun<'_> {
         })
         .await?;
         let mut requests = 0;
+        let mut page = self.fetch(resource, &at).await?;
         loop {
-            let request = PageRequest {
-                since: at.since.clone(),
-                next: at.next.clone(),
-            };
-            let page = self
-                .cancellable(self.connector.list(resource, request))
-                .await?
-                .map_err(ApiError::from)?;
             requests += 1;
-            if let Some(newest) = page.newest {
+            if let Some(newest) = page.newest.take() {
                 if at.newest.as_deref().is_none_or(|n| newer(&newest, n)) {
                     at.newest = Some(newest);
                 }
             }
             at.done += page.records.len() as u32;
-            at.next = page.next;
-            let store = self.store.clone();
-            let conn = self.connection_id.to_string();
-            let point = at.clone();
-            let records = page.records;
-            blocking(move || {
-                let page = SyncPage {
-                    users: &records.users,
-                    jobs: &records.jobs,
-                    candidates: &records.candidates,
-                    applications: &records.applications,
-                };
-                Ok(store.apply_sync_page(&conn, name, page, &point)?)
-            })
-            .await?;
-            (self.progress)(name, at.done, page.total.map(|t| t.max(at.done)));
+            at.next = page.next.take();
+            let total = page.total.map(|t| t.max(at.done));
+            let write = self.write_page(name, page.records, at.clone(), total);
             if at.next.is_none() {
+                write.await?;
                 return Ok(requests);
             }
+            let (written, next) = tokio::join!(write, self.fetch(resource, &at));
+            written?;
+            page = next?;
         }
     }
 
-    /// Fetches the stages of every job queued by a job page.
+    /// The page `at` continues with.
+    async fn fetch(&self, resource: Resource, at: &ResumePoint) -> Result<PageOf, ApiError> {
+        let request = PageRequest {
+            since: at.since.clone(),
+            next: at.next.clone(),
+        };
+        self.cancellable(self.connector.list(resource, request))
+            .await?
+            .map_err(ApiError::from)
+    }
+
+    /// Stores one page with its resume point, then reports progress.
+    async fn write_page(
+        &self,
+        name: &'static str,
+        records: RecordSet,
+        at: ResumePoint,
+        total: Option<u32>,
+    ) -> Result<(), ApiError> {
+        let store = self.store.clone();
+        let conn = self.connection_id.to_string();
+        let done = at.done;
+        blocking(move || {
+            let page = SyncPage {
+                users: &records.users,
+                jobs: &records.jobs,
+                candidates: &records.candidates,
+                applications: &records.applications,
+            };
+            Ok(store.apply_sync_page(&conn, name, page, &at)?)
+        })
+        .await?;
+        (self.progress)(name, done, total);
+        Ok(())
+    }
+
+    /// Fetches the stages of every job queued by a job page, each job's
+    /// fetch overlapping the write of the job before it.
     async fn stages(&self) -> Result<u32, ApiError> {
         let (store, conn) = (self.store.clone(), self.connection_id.to_string());
         let queue = blocking(move || Ok(store.stage_refresh_queue(&conn)?)).await?;
         let total = queue.len() as u32;
+        let mut pending = None;
         for (done, job_id) in queue.into_iter().enumerate() {
-            let stages = self
-                .cancellable(self.connector.stages(&job_id))
-                .await?
-                .map_err(ApiError::from)?;
-            let store = self.store.clone();
-            let conn = self.connection_id.to_string();
-            blocking(move || Ok(store.store_fetched_stages(&conn, &job_id, &stages)?)).await?;
-            (self.progress)("stages", done as u32 + 1, Some(total));
+            let fetch = self.cancellable(self.connector.stages(&job_id));
+            let stages = match pending.take() {
+                Some(write) => {
+                    let (written, fetched) = tokio::join!(write, fetch);
+                    written?;
+                    fetched
+                }
+                None => fetch.await,
+            }?
+            .map_err(ApiError::from)?;
+            pending = Some(self.write_stages(job_id, stages, done as u32 + 1, total));
+        }
+        if let Some(write) = pending {
+            write.await?;
         }
         Ok(total)
+    }
+
+    async fn write_stages(
+        &self,
+        job_id: String,
+        stages: Vec<StageRecord>,
+        done: u32,
+        total: u32,
+    ) -> Result<(), ApiError> {
+        let store = self.store.clone();
+        let conn = self.connection_id.to_string();
+        blocking(move || Ok(store.store_fetched_stages(&conn, &job_id, &stages)?)).await?;
+        (self.progress)("stages", done, Some(total));
+        Ok(())
     }
 
     async fn cancellable<T>(

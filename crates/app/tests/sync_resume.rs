@@ -48,6 +48,19 @@ async fn start(dir: &std::path::Path) -> Core {
     core
 }
 
+async fn settled_request_count(core: &Core) -> u64 {
+    let count = || core.with_sandbox(|s| s.unwrap().control().request_count());
+    let mut last = count();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let now = count();
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
 async fn greenhouse_id(core: &Core) -> String {
     core.list_connections()
         .await
@@ -88,7 +101,9 @@ async fn cancelled_sync_resumes_at_the_last_completed_page() {
 
     // The next run continues from that page: it asks only for the pages
     // not stored yet and ends with everything.
-    let before = core.with_sandbox(|s| s.unwrap().control().request_count());
+    // The request the cancel cut off may still be reaching the emulator;
+    // count from once its counter has settled.
+    let before = settled_request_count(&core).await;
     let summary = core.run_sync_of(&id).await.unwrap();
     let requests = core.with_sandbox(|s| s.unwrap().control().request_count()) - before;
     assert_eq!(summary.counts.candidates, 3_000);
