@@ -97,6 +97,16 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // NORMAL is durable across application crashes in WAL mode; only a power
     // loss can drop the last transactions.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // A sync writes 500 records per transaction into tables whose indexes
+    // (applications by job, candidates by update time) are hit all over;
+    // with SQLite's 2 MB default cache those pages are read back and
+    // spilled again and again, and the default checkpoint every 1,000 WAL
+    // pages (with two fsyncs) ran after almost every page of applications.
+    // 32 MB of cache and a checkpoint every 10,000 pages (a WAL of up to
+    // ~40 MB) roughly halve a large sync's writes and cut its fsyncs
+    // sevenfold (measured with `bench-sync`).
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
     Ok(conn)
 }
 
