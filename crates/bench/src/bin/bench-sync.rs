@@ -203,7 +203,11 @@ impl Bench {
         self.events.lock().unwrap().clear();
         let before = self.control.request_count();
         let started = Instant::now();
-        let summary = self.core.run_sync_of(&self.id).await.expect("sync succeeds");
+        let summary = self
+            .core
+            .run_sync_of(&self.id)
+            .await
+            .expect("sync succeeds");
         let ended = Instant::now();
         let server_requests = self.control.request_count() - before;
         let events = self.events.lock().unwrap().clone();
@@ -345,9 +349,10 @@ async fn initial(args: &Args, sizes: Sizes) {
 
     println!("  SQLite alone (the same pages into a fresh store, one transaction per page):");
     let dir = tempfile::tempdir().expect("temporary directory");
-    let store_total = tokio::task::spawn_blocking(move || store_only(dir.path(), &fetched, &stages))
-        .await
-        .unwrap();
+    let store_total =
+        tokio::task::spawn_blocking(move || store_only(dir.path(), &fetched, &stages))
+            .await
+            .unwrap();
     println!("    {:<13} {:>9.3} s", "total", store_total.as_secs_f64());
 }
 
@@ -568,7 +573,9 @@ fn print_windows(arrivals: &[Instant], limit: u32, started: Instant) {
 }
 
 async fn incremental(args: &Args, sizes: Sizes) {
-    println!("\nScenario 3: incremental syncs after touching a share of candidates (rate limiting off)");
+    println!(
+        "\nScenario 3: incremental syncs after touching a share of candidates (rate limiting off)"
+    );
     let bench = start(args, sizes, None).await;
     let full = bench.sync().await;
     print_counts(&full.summary.counts);
@@ -577,7 +584,7 @@ async fn incremental(args: &Args, sizes: Sizes) {
         full.wall.as_secs_f64(),
         full.summary.requests
     );
-    let ids = candidate_ids(&bench.core.store().path().to_path_buf(), &bench.id);
+    let ids = candidate_ids(bench.core.store().path(), &bench.id);
     let mut shares = vec![0.0];
     shares.extend(args.touch.iter().copied());
     let mut sentinel = 0usize;
@@ -632,8 +639,9 @@ fn spread(ids: &[u64], k: usize) -> Vec<u64> {
 
 /// Synced candidate ids, read straight from the database file.
 fn candidate_ids(db: &std::path::Path, connection_id: &str) -> Vec<u64> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("database opens read-only");
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("database opens read-only");
     let mut stmt = conn
         .prepare("SELECT id FROM candidates WHERE connection_id = ?1")
         .unwrap();
