@@ -1,8 +1,8 @@
 //! Connecting and disconnecting ATS accounts.
 
 use reqlink_domain::{
-    ApiError, AtsWebhookView, CheckResult, ConnectRequest, ConnectionRequest, ConnectionView,
-    ErrorCode, FlowRequest, IntegrationCard, OAuthFlowView, WebhookSecretRequest,
+    ApiError, CheckResult, ConnectRequest, ConnectionRequest, ConnectionView, ErrorCode,
+    FlowRequest, IntegrationCard, OAuthFlowView,
 };
 
 use crate::core::Core;
@@ -31,12 +31,6 @@ impl Core {
         Err(pending())
     }
     pub async fn run_checks(&self, _req: ConnectionRequest) -> Result<Vec<CheckResult>, ApiError> {
-        Err(pending())
-    }
-    pub async fn set_webhook_secret(
-        &self,
-        _req: WebhookSecretRequest,
-    ) -> Result<AtsWebhookView, ApiError> {
         Err(pending())
     }
 }

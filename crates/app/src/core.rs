@@ -87,6 +87,8 @@ pub(crate) struct Inner {
     pub(crate) inbox: Arc<tokio::sync::Notify>,
     pub(crate) http: reqwest::Client,
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Greenhouse and Lever webhook keys, shared with the receiver.
+    pub(crate) hook_keys: Arc<crate::ats_hooks::HookKeyRing>,
 }
 
 impl Core {
@@ -117,9 +119,19 @@ impl Core {
         }
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
-        let (receiver, receiver_error) =
-            crate::webhooks::start_receiver(store.clone(), options.receiver_addr, inbox.clone())
-                .await;
+        let events = options.events.unwrap_or_else(events::discard);
+        let hook_keys = Arc::new(crate::ats_hooks::HookKeyRing::new(
+            secrets.store.clone(),
+            store.clone(),
+            events.clone(),
+        ));
+        let (receiver, receiver_error) = crate::webhooks::start_receiver(
+            store.clone(),
+            options.receiver_addr,
+            inbox.clone(),
+            hook_keys.clone(),
+        )
+        .await;
         let core = Core {
             inner: Arc::new(Inner {
                 store,
@@ -148,7 +160,8 @@ impl Core {
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),
-                events: options.events.unwrap_or_else(events::discard),
+                events,
+                hook_keys,
                 receiver_addr: receiver.as_ref().map(|r| r.local_addr()),
                 receiver: Mutex::new(receiver),
                 receiver_error,
@@ -158,6 +171,9 @@ impl Core {
             }),
         };
         core.start_inbox_worker();
+        if core.is_sandbox() {
+            core.register_sandbox_greenhouse_hooks().await;
+        }
         {
             let core = core.clone();
             tokio::spawn(async move {
