@@ -81,7 +81,8 @@ pub fn parse_webhook(raw_body: &[u8]) -> Result<VerifiedEvent, WebhookRejection>
 }
 
 fn envelope(raw_body: &[u8]) -> Result<Value, WebhookRejection> {
-    serde_json::from_slice(raw_body).map_err(|e| WebhookRejection::Malformed(format!("not JSON: {e}")))
+    serde_json::from_slice(raw_body)
+        .map_err(|e| WebhookRejection::Malformed(format!("not JSON: {e}")))
 }
 
 fn check_signature(
@@ -132,7 +133,10 @@ fn delivery_token(body: &Value) -> Result<&str, WebhookRejection> {
 }
 
 fn map_event(body: &Value) -> Result<VerifiedEvent, WebhookRejection> {
-    let event = body.get("event").and_then(Value::as_str).unwrap_or_default();
+    let event = body
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let token = delivery_token(body)?;
     let data = body.get("data").cloned().unwrap_or(Value::Null);
     let text = |k: &str| data.get(k).and_then(Value::as_str).map(str::to_owned);

@@ -68,9 +68,22 @@ pub(crate) async fn greenhouse_hook(
     };
     let signature = header("signature");
     let event_id = header("greenhouse-event-id");
-    receive(shared, Source::Greenhouse, token, body, move |keys, conn, token, body| {
-        verify_greenhouse(keys, conn, token, signature.as_deref(), event_id.as_deref(), body)
-    })
+    receive(
+        shared,
+        Source::Greenhouse,
+        token,
+        body,
+        move |keys, conn, token, body| {
+            verify_greenhouse(
+                keys,
+                conn,
+                token,
+                signature.as_deref(),
+                event_id.as_deref(),
+                body,
+            )
+        },
+    )
     .await
 }
 
@@ -121,7 +134,10 @@ where
             if let Err(e) =
                 store.record_rejected_without_body(source.as_str(), Some(&tok), reason, body.len())
             {
-                tracing::error!("could not record a rejected {} delivery: {e}", source.as_str());
+                tracing::error!(
+                    "could not record a rejected {} delivery: {e}",
+                    source.as_str()
+                );
             }
             keys.on_rejected(&RejectedNotice {
                 source: source.as_str(),

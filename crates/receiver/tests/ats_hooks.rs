@@ -432,10 +432,7 @@ async fn lever_with_another_events_token_or_none_is_401() {
         .unwrap();
     c.lever_delete(&ids[2]).unwrap();
     wait_until("both deliveries", || c.lever_deliveries().len() == 2).await;
-    assert!(c
-        .lever_deliveries()
-        .iter()
-        .all(|d| d.status == Some(401)));
+    assert!(c.lever_deliveries().iter().all(|d| d.status == Some(401)));
     assert_eq!(f.store.delivery_count().unwrap(), 0);
     let mut reasons: Vec<String> = f.rows().into_iter().filter_map(|r| r.error).collect();
     reasons.sort();

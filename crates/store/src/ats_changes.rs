@@ -20,12 +20,26 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.in_transaction(|tx| {
             if let Some(c) = candidate {
-                if !stale(tx, "candidates", "updated_at", connection_id, &c.id, c.updated_at.as_deref())? {
+                if !stale(
+                    tx,
+                    "candidates",
+                    "updated_at",
+                    connection_id,
+                    &c.id,
+                    c.updated_at.as_deref(),
+                )? {
                     put_candidates(tx, connection_id, std::slice::from_ref(c))?;
                 }
             }
             let at = application.last_activity_at.as_deref();
-            if stale(tx, "applications", "last_activity_at", connection_id, &application.id, at)? {
+            if stale(
+                tx,
+                "applications",
+                "last_activity_at",
+                connection_id,
+                &application.id,
+                at,
+            )? {
                 return Ok(false);
             }
             put_applications(tx, connection_id, std::slice::from_ref(application))?;
@@ -42,7 +56,14 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.in_transaction(|tx| {
             let at = candidate.updated_at.as_deref();
-            if stale(tx, "candidates", "updated_at", connection_id, &candidate.id, at)? {
+            if stale(
+                tx,
+                "candidates",
+                "updated_at",
+                connection_id,
+                &candidate.id,
+                at,
+            )? {
                 return Ok(false);
             }
             put_candidates(tx, connection_id, std::slice::from_ref(candidate))?;
@@ -54,7 +75,14 @@ impl Store {
     /// returns whether it was written.
     pub fn put_job_event(&self, connection_id: &str, job: &JobRecord) -> Result<bool, StoreError> {
         self.in_transaction(|tx| {
-            if stale(tx, "jobs", "updated_at", connection_id, &job.id, job.updated_at.as_deref())? {
+            if stale(
+                tx,
+                "jobs",
+                "updated_at",
+                connection_id,
+                &job.id,
+                job.updated_at.as_deref(),
+            )? {
                 return Ok(false);
             }
             put_jobs(tx, connection_id, std::slice::from_ref(job))?;
@@ -218,7 +246,9 @@ fn stale(
          FROM {table} WHERE connection_id = ?1 AND id = ?2"
     );
     Ok(tx
-        .query_row(&sql, params![connection_id, id, incoming], |r| r.get::<_, bool>(0))
+        .query_row(&sql, params![connection_id, id, incoming], |r| {
+            r.get::<_, bool>(0)
+        })
         .optional()?
         .unwrap_or(false))
 }

@@ -185,7 +185,11 @@ impl HookKeys for HookKeyRing {
             }
         }
         (self.events)(AppEvent::DataChanged {
-            entities: vec!["activity".into(), "deliveries".into(), "integrations".into()],
+            entities: vec![
+                "activity".into(),
+                "deliveries".into(),
+                "integrations".into(),
+            ],
         });
     }
 }

@@ -67,20 +67,20 @@ impl Core {
             (Provider::Lever, Some(event)) if reqlink_lever::WEBHOOK_EVENTS.contains(&event) => {
                 keys::lever_key(&req.connection_id, event)
             }
-            (Provider::Lever, event) => {
-                return Err(ApiError::invalid_input(format!(
-                    "Lever has one signature token per event; choose the event it belongs to ({}){}.",
-                    reqlink_lever::WEBHOOK_EVENTS.join(", "),
-                    event
-                        .map(|e| format!(", not {e:?}"))
-                        .unwrap_or_default()
-                )))
-            }
+            (Provider::Lever, event) => return Err(ApiError::invalid_input(format!(
+                "Lever has one signature token per event; choose the event it belongs to ({}){}.",
+                reqlink_lever::WEBHOOK_EVENTS.join(", "),
+                event.map(|e| format!(", not {e:?}")).unwrap_or_default()
+            ))),
             _ => unreachable!("ats_connection admits Greenhouse and Lever only"),
         };
         let ring = self.hook_keys().clone();
         let id = req.connection_id.clone();
-        blocking(move || ring.set(&id, &key, &Secret::new(secret)).map_err(secret_error)).await?;
+        blocking(move || {
+            ring.set(&id, &key, &Secret::new(secret))
+                .map_err(secret_error)
+        })
+        .await?;
         let what = match req.event.as_deref() {
             Some(event) => format!("the signature token of {event}"),
             None => "the web hook secret key".into(),
@@ -94,9 +94,13 @@ impl Core {
         self.emit(AppEvent::DataChanged {
             entities: vec!["integrations".into()],
         });
-        self.ats_webhook_view(&req.connection_id).await.ok_or_else(|| {
-            ApiError::internal("The secret was saved, but the webhook endpoint could not be read.")
-        })
+        self.ats_webhook_view(&req.connection_id)
+            .await
+            .ok_or_else(|| {
+                ApiError::internal(
+                    "The secret was saved, but the webhook endpoint could not be read.",
+                )
+            })
     }
 
     /// The webhook card of a Greenhouse or Lever connection: the URL to
