@@ -554,7 +554,8 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function startSync(conn: ConnectionView) {
     if (runs.has(conn.id)) return;
     const hasData = data.jobs.some((j) => j.connection_id === conn.id);
-    const seed = !hasData && isAts(conn.provider) ? seedFor(conn.provider, conn.id) : null;
+    // A freshly connected sandbox ATS brings its small data set with its first sync.
+    const seed = !hasData && conn.counts.jobs === 0 && isAts(conn.provider) ? seedFor(conn.provider, conn.id) : null;
     const counts = seed?.counts ?? conn.counts;
     const frames = SYNC_PHASES.flatMap((phase) => {
       const total = counts[phase];
