@@ -544,7 +544,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function refreshOverall() {
     const all = data.connections.map((c) => c.sync);
     const running = all.find((s) => s.state === "running");
-    const latest = [...all].sort((a, b) => cmp(b.last_finished_at, a.last_finished_at))[0];
+    const latest = all.filter((s) => s.last_finished_at !== null || s.last_error !== null).sort((a, b) => cmp(b.last_finished_at ?? "", a.last_finished_at ?? ""))[0];
     const pick = running ?? latest;
     if (pick) data.status.sync = { ...pick };
   }

@@ -266,11 +266,11 @@ describe("Integrations: sync, disconnect, checks, webhooks", () => {
       simulateSync: "manual",
     });
     const { user } = await openIntegrations(mock);
-    expect(within(card("lever")).getByText("Never")).toBeInTheDocument();
+    expect(within(card("lever")).getByText("never")).toBeInTheDocument();
     await user.click(screen.getByTestId("sync-now-lever"));
     act(() => mock.finishSync("lv"));
     await waitFor(() => expect(within(card("lever")).getAllByText("36")).toHaveLength(2));
-    expect(within(card("lever")).queryByText("Never")).not.toBeInTheDocument();
+    expect(within(card("lever")).queryByText("never")).not.toBeInTheDocument();
     expect(mock.data.candidates.filter((c) => c.connection_id === "lv")).toHaveLength(36);
   });
 
