@@ -246,7 +246,8 @@ export function queryCandidates(
     list.push({ job_id: a.job_id, job_name: null, stage: a.stage, status: a.status });
     byCandidate.set(key, list);
   }
-  const job = q.job_id ? jobs.find((j) => j.id === q.job_id && (!q.connection_id || j.connection_id === q.connection_id)) : undefined;
+  // The chosen job's name in each connection (job ids are only unique per ATS).
+  const jobNames = new Map(jobs.filter((j) => j.id === q.job_id).map((j) => [j.connection_id, j.name]));
   const appFiltered = q.job_id !== null || stage !== null || q.status !== null;
   let rows = candidates.filter((c) => {
     if (q.connection_id && c.connection_id !== q.connection_id) return false;
@@ -256,7 +257,7 @@ export function queryCandidates(
       ];
       const ok = apps.some(
         (a) =>
-          (q.job_id === null || a.job_id === q.job_id || (a.job_id === null && job !== undefined && a.job_name === job.name)) &&
+          (q.job_id === null || a.job_id === q.job_id || (a.job_id === null && a.job_name !== null && jobNames.get(c.connection_id) === a.job_name)) &&
           (stage === null || a.stage?.toLowerCase() === stage) &&
           (q.status === null || a.status === q.status),
       );
