@@ -54,7 +54,7 @@ identity: string | null,
 /**
  * OAuth access-token expiry, unix seconds.
  */
-token_expires_at: bigint | null, 
+token_expires_at: number | null, 
 /**
  * This connection's running or last sync.
  */

@@ -73,6 +73,7 @@ pub(crate) struct Inner {
     pub(crate) workspace: WorkspaceInfo,
     pub(crate) ats: RwLock<HashMap<String, Arc<Live>>>,
     pub(crate) syncs: Mutex<HashMap<String, SyncSlot>>,
+    pub(crate) flows: Mutex<HashMap<String, Arc<crate::connect::FlowEntry>>>,
     pub(crate) interval_changed: tokio::sync::Notify,
     pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     pub(crate) secret_status: SecretStoreStatus,
@@ -125,14 +126,9 @@ impl Core {
                 store,
                 data_dir,
                 workspace: opened.info,
-                ats: RwLock::new(
-                    opened
-                        .ats
-                        .into_iter()
-                        .map(|l| (l.id.clone(), Arc::new(l)))
-                        .collect(),
-                ),
+                ats: RwLock::new(HashMap::new()),
                 syncs: Mutex::new(HashMap::new()),
+                flows: Mutex::new(HashMap::new()),
                 interval_changed: tokio::sync::Notify::new(),
                 tasks: Mutex::new(Vec::new()),
                 secret_status: SecretStoreStatus {
@@ -157,6 +153,9 @@ impl Core {
                 worker: Mutex::new(None),
             }),
         };
+        if let Err(e) = core.restore_connections().await {
+            tracing::warn!("could not restore connections: {}", e.message);
+        }
         core.start_inbox_worker();
         {
             let core = core.clone();

@@ -4,14 +4,17 @@
 //! name; nothing here knows about windows.
 
 mod ats_sync;
+mod checks;
 mod config;
 mod connect;
 mod connections;
+mod connectors;
 mod core;
 mod events;
 mod inbox;
 mod reconcile;
 mod reports;
+mod restore;
 mod sync;
 mod webhooks;
 mod workspace;

@@ -96,9 +96,11 @@ async fn cancelled_sync_resumes_at_the_last_completed_page() {
     let candidate_pages_left = (3_000 - stored_before as u64).div_ceil(500);
     // users + jobs are complete (1 request each: nothing changed, but they
     // are listed incrementally), candidate pages left, 6 application pages,
-    // and stages only for jobs not fetched before the cancel.
+    // and stages of the 10 jobs (fetched after the listings). One more is
+    // allowed: the page request the cancel abandoned may reach the emulator
+    // after the counter was read.
     assert!(
-        requests <= 2 + candidate_pages_left + 6 + 10,
+        requests <= 2 + candidate_pages_left + 6 + 10 + 1,
         "{requests} requests on resume"
     );
     assert!(core

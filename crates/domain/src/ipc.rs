@@ -99,6 +99,7 @@ pub struct ConnectionView {
     /// Who the credentials act as ("Connected as …").
     pub identity: Option<String>,
     /// OAuth access-token expiry, unix seconds.
+    #[ts(type = "number | null")]
     pub token_expires_at: Option<i64>,
     /// This connection's running or last sync.
     pub sync: SyncStatus,

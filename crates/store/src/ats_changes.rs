@@ -141,3 +141,14 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// ATS users who can be written on behalf of.
+    pub fn active_user_count(&self, connection_id: &str) -> Result<u32, StoreError> {
+        Ok(self.reader().query_row(
+            "SELECT COUNT(*) FROM ats_users WHERE connection_id = ?1 AND disabled = 0",
+            [connection_id],
+            |row| row.get(0),
+        )?)
+    }
+}
