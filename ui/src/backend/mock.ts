@@ -694,7 +694,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
       counts: existing?.counts ?? { ...ZERO_COUNTS },
       auth_kind: option.kind,
       identity: identityFor(provider, option.kind, req.sandbox),
-      token_expires_at: expiring ? BigInt(Math.floor(Date.now() / 1000) + 3600) : null,
+      token_expires_at: expiring ? Math.floor(Date.now() / 1000) + 3600 : null,
       sync: existing?.sync ?? idleSync(),
     };
     if (existing) data.connections[data.connections.indexOf(existing)] = conn;

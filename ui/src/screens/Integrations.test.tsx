@@ -55,7 +55,7 @@ describe("Integrations: cards", () => {
   });
 
   it("counts down to the access token's expiry", async () => {
-    const expires = BigInt(Math.floor(Date.now() / 1000) + 52 * 60 + 30);
+    const expires = Math.floor(Date.now() / 1000) + 52 * 60 + 30;
     const mock = createMockBackend({
       connections: [connection({ provider: "lever", id: "lv", auth_kind: "oauth_code", auth_style: "Sign in with Lever (OAuth)", token_expires_at: expires })],
     });
