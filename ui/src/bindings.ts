@@ -310,7 +310,12 @@ export type SyncRequest = {
 /**
  * `None` syncs every connected ATS.
  */
-connection_id: string | null, };
+connection_id: string | null, 
+/**
+ * List everything instead of only what changed, and remove local
+ * records the ATS no longer has (deletions no webhook reported).
+ */
+full?: boolean, };
 
 export type SyncSettings = { 
 /**
