@@ -334,3 +334,44 @@ async fn workday_isu_and_greenhouse_client_credentials_connect_and_sync() {
     );
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn sandbox_connections_come_back_after_a_restart_and_a_disconnect_sticks() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let flow = core
+        .start_oauth(sandbox_request(Provider::Lever, AuthKind::OauthCode))
+        .await
+        .unwrap();
+    answer_consent(&flow.authorize_url, Decision::Approve)
+        .await
+        .unwrap();
+    let done = wait_for_flow(&core, &flow).await;
+    assert_eq!(done.status, OAuthFlowStatus::Succeeded, "{:?}", done.error);
+    core.disconnect(ConnectionRequest {
+        connection_id: "sandbox-greenhouse".into(),
+    })
+    .await
+    .unwrap();
+    core.shutdown().await;
+
+    // New emulators, new ports, a new authorization server: the sandbox
+    // sign-in is renewed and the sync works without another consent.
+    let core = start(dir.path()).await;
+    let ids: Vec<String> = core
+        .list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.provider != Provider::InterviewPlatform)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["sandbox-lever".to_string()],
+        "Greenhouse stays disconnected"
+    );
+    let summary = core.run_sync_of("sandbox-lever").await.unwrap();
+    assert!(summary.counts.jobs > 0);
+    core.shutdown().await;
+}
