@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use reqlink_app::{Core, CoreOptions, SandboxConfig};
+mod common;
+
+use reqlink_app::Core;
 use reqlink_domain::{
     AuthKind, ConnectRequest, ConnectionRequest, ConnectionState, ErrorCode, FlowRequest, JobQuery,
     OAuthFlowStatus, OAuthFlowView, Provider, SyncState,
@@ -16,18 +18,9 @@ use reqlink_sandbox::oauth::{answer_consent, Decision};
 async fn start(dir: &std::path::Path) -> Core {
     // Never open a real browser from tests.
     std::env::set_var(reqlink_oauth::BROWSER_ENV, "true");
-    let mut options = CoreOptions::new(dir.to_path_buf());
-    options.sandbox = SandboxConfig {
-        jobs: 8,
-        candidates: 60,
-        applications: 90,
-        rate_limit: None,
-        ..SandboxConfig::default()
-    };
-    options.sync_on_start = false;
-    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
-    options.secret_store = reqlink_secrets::StoreChoice::File;
-    Core::start(options).await.expect("core starts")
+    Core::start(common::options(dir, common::sandbox(8, 60, 90)))
+        .await
+        .expect("core starts")
 }
 
 fn sandbox_request(provider: Provider, kind: AuthKind) -> ConnectRequest {

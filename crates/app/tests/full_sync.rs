@@ -1,24 +1,17 @@
 //! A full sync removes local records the ATS no longer has (deleted there
 //! with no webhook to say so); an incremental sync cannot see those.
 
-use reqlink_app::{Core, CoreOptions, SandboxConfig};
+mod common;
+
+use reqlink_app::Core;
 use reqlink_domain::{
     ApplicationRecord, CandidateQuery, CandidateRecord, JobQuery, JobRecord, Provider,
 };
 
 async fn start(dir: &std::path::Path) -> Core {
-    let mut options = CoreOptions::new(dir.to_path_buf());
-    options.sandbox = SandboxConfig {
-        jobs: 6,
-        candidates: 40,
-        applications: 60,
-        rate_limit: None,
-        ..SandboxConfig::default()
-    };
-    options.sync_on_start = false;
-    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
-    options.secret_store = reqlink_secrets::StoreChoice::File;
-    Core::start(options).await.expect("core starts")
+    Core::start(common::options(dir, common::sandbox(6, 40, 60)))
+        .await
+        .expect("core starts")
 }
 
 #[tokio::test]
