@@ -157,7 +157,12 @@ export type ReportQuery = {
  * Full-text search over transcripts, highlights, lowlights and
  * evaluation summaries.
  */
-search: string | null, posting_id: string | null, min_score: number | null, max_score: number | null, 
+search: string | null, posting_id: string | null, 
+/**
+ * The interview's status as the platform reports it (`completed`,
+ * `shortlisted`, `dismissed`, ...).
+ */
+status?: string, min_score: number | null, max_score: number | null, 
 /**
  * Reports received on or after this RFC 3339 date.
  */

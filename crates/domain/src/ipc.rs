@@ -330,6 +330,11 @@ pub struct ReportQuery {
     /// evaluation summaries.
     pub search: Option<String>,
     pub posting_id: Option<String>,
+    /// The interview's status as the platform reports it (`completed`,
+    /// `shortlisted`, `dismissed`, ...).
+    #[serde(default)]
+    #[ts(optional)]
+    pub status: Option<String>,
     pub min_score: Option<f64>,
     pub max_score: Option<f64>,
     /// Reports received on or after this RFC 3339 date.

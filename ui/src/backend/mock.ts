@@ -364,6 +364,7 @@ export function queryReports(reports: ReportDetail[], q: ReportQuery): ReportPag
   const scored = reports.flatMap((r) => {
     const row = r.row;
     if (q.posting_id && row.posting_id !== q.posting_id) return [];
+    if (q.status && row.status !== q.status) return [];
     if (q.min_score !== null && (row.match_score === null || row.match_score < q.min_score)) return [];
     if (q.max_score !== null && (row.match_score === null || row.match_score > q.max_score)) return [];
     const at = time(row.reported_at) ?? 0;
