@@ -751,6 +751,9 @@ impl E2e {
         let mut env: Vec<(String, String)> = vec![
             ("REQLINK_DATA_DIR".into(), s(reqlink_dir)),
             ("REQLINK_LOG".into(), "info".into()),
+            // Never the developer's keychain; and no "no keychain" banner
+            // changing what fits on screen between runs.
+            ("REQLINK_SECRET_STORE".into(), "file".into()),
             ("XDG_DATA_HOME".into(), s(xdg("data"))),
             ("XDG_CONFIG_HOME".into(), s(xdg("config"))),
             ("XDG_CACHE_HOME".into(), s(xdg("cache"))),
