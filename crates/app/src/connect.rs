@@ -73,7 +73,10 @@ impl Core {
                 .filter(|c| c.provider == provider)
                 .max_by_key(|c| c.state == ConnectionState::Connected)
                 .cloned();
-            let webhook = None;
+            let webhook = match &connection {
+                Some(c) => self.ats_webhook_view(&c.id).await,
+                None => None,
+            };
             cards.push(IntegrationCard {
                 provider,
                 name: provider_name(provider).to_string(),
@@ -421,6 +424,19 @@ impl Core {
             connector: built.connector,
             tokens: built.tokens,
         });
+        // The emulators sign and send their webhooks to this receiver, as a
+        // real ATS would once its webhook settings point here.
+        if sandbox && sync_after {
+            match provider {
+                Provider::Greenhouse => self.register_sandbox_greenhouse_hooks().await,
+                Provider::Lever => {
+                    if let Err(e) = self.register_sandbox_lever_hooks(id).await {
+                        tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
+                    }
+                }
+                _ => {}
+            }
+        }
         self.activity_for(
             ActivityLevel::Info,
             "connected",
@@ -480,17 +496,5 @@ impl TokenSink {
             let target = me.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
             target(t)
         })
-    }
-}
-
-impl Core {
-    pub async fn set_webhook_secret(
-        &self,
-        _req: reqlink_domain::WebhookSecretRequest,
-    ) -> Result<reqlink_domain::AtsWebhookView, ApiError> {
-        Err(ApiError::new(
-            ErrorCode::Internal,
-            "ATS webhook secrets cannot be set in this build yet",
-        ))
     }
 }

@@ -88,6 +88,8 @@ pub(crate) struct Inner {
     pub(crate) inbox: Arc<tokio::sync::Notify>,
     pub(crate) http: reqwest::Client,
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Greenhouse and Lever webhook keys, shared with the receiver.
+    pub(crate) hook_keys: Arc<crate::ats_hooks::HookKeyRing>,
 }
 
 impl Core {
@@ -118,9 +120,19 @@ impl Core {
         }
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
-        let (receiver, receiver_error) =
-            crate::webhooks::start_receiver(store.clone(), options.receiver_addr, inbox.clone())
-                .await;
+        let events = options.events.unwrap_or_else(events::discard);
+        let hook_keys = Arc::new(crate::ats_hooks::HookKeyRing::new(
+            secrets.store.clone(),
+            store.clone(),
+            events.clone(),
+        ));
+        let (receiver, receiver_error) = crate::webhooks::start_receiver(
+            store.clone(),
+            options.receiver_addr,
+            inbox.clone(),
+            hook_keys.clone(),
+        )
+        .await;
         let core = Core {
             inner: Arc::new(Inner {
                 store,
@@ -144,7 +156,8 @@ impl Core {
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),
-                events: options.events.unwrap_or_else(events::discard),
+                events,
+                hook_keys,
                 receiver_addr: receiver.as_ref().map(|r| r.local_addr()),
                 receiver: Mutex::new(receiver),
                 receiver_error,
@@ -157,6 +170,18 @@ impl Core {
             tracing::warn!("could not restore connections: {}", e.message);
         }
         core.start_inbox_worker();
+        // The emulators forget their webhooks when they stop.
+        if core.live(workspace::SANDBOX_GREENHOUSE).is_some() {
+            core.register_sandbox_greenhouse_hooks().await;
+        }
+        if core.live(workspace::SANDBOX_LEVER).is_some() {
+            if let Err(e) = core
+                .register_sandbox_lever_hooks(workspace::SANDBOX_LEVER)
+                .await
+            {
+                tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
+            }
+        }
         {
             let core = core.clone();
             tokio::spawn(async move {

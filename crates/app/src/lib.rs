@@ -3,6 +3,7 @@
 //! command of `reqlink_domain::with_commands!` to the method of the same
 //! name; nothing here knows about windows.
 
+mod ats_hooks;
 mod ats_sync;
 mod checks;
 mod config;

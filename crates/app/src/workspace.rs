@@ -1,7 +1,7 @@
-//! Opening the workspace. With no real connection configured (real
-//! connections arrive with the ATS-connections work), the app runs on the
-//! sandbox: the emulators start on loopback and are registered as the
-//! workspace's Greenhouse and interview-platform connections.
+//! Opening the workspace: the emulators start on loopback and the
+//! interview-platform connection points at them. ATS connections are
+//! restored (or, on the first run, the sandbox Greenhouse is connected) by
+//! `restore`.
 
 use reqlink_domain::{ApiError, ErrorCode, Provider, WorkspaceInfo};
 use reqlink_platform::PlatformClient;
@@ -9,6 +9,8 @@ use reqlink_sandbox::{Sandbox, SandboxConfig};
 use reqlink_store::{NewConnection, Store};
 
 pub const SANDBOX_PLATFORM: &str = "sandbox-platform";
+pub const SANDBOX_GREENHOUSE: &str = "sandbox-greenhouse";
+pub const SANDBOX_LEVER: &str = "sandbox-lever";
 
 pub struct OpenWorkspace {
     pub info: WorkspaceInfo,

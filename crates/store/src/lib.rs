@@ -22,7 +22,9 @@ use rusqlite::Connection;
 
 pub use activity::NewActivity;
 pub use error::StoreError;
-pub use inbox::{DeliveryInsert, Endpoint, NewDelivery, NewRejected, StoredDelivery};
+pub use inbox::{
+    DeliveryInsert, Endpoint, EndpointCounts, NewDelivery, NewRejected, StoredDelivery,
+};
 pub use migrate::{migrations, SCHEMA_VERSION};
 pub use reports::BROAD_SEARCH;
 pub use sync_pages::{Family, ResumePoint, SyncPage};
