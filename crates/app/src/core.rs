@@ -73,6 +73,7 @@ pub(crate) struct Inner {
     pub(crate) workspace: WorkspaceInfo,
     pub(crate) ats: RwLock<HashMap<String, Arc<Live>>>,
     pub(crate) syncs: Mutex<HashMap<String, SyncSlot>>,
+    pub(crate) flows: Mutex<HashMap<String, Arc<crate::connect::FlowEntry>>>,
     pub(crate) interval_changed: tokio::sync::Notify,
     pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     pub(crate) secret_status: SecretStoreStatus,
@@ -137,14 +138,9 @@ impl Core {
                 store,
                 data_dir,
                 workspace: opened.info,
-                ats: RwLock::new(
-                    opened
-                        .ats
-                        .into_iter()
-                        .map(|l| (l.id.clone(), Arc::new(l)))
-                        .collect(),
-                ),
+                ats: RwLock::new(HashMap::new()),
                 syncs: Mutex::new(HashMap::new()),
+                flows: Mutex::new(HashMap::new()),
                 interval_changed: tokio::sync::Notify::new(),
                 tasks: Mutex::new(Vec::new()),
                 secret_status: SecretStoreStatus {
@@ -170,9 +166,21 @@ impl Core {
                 worker: Mutex::new(None),
             }),
         };
+        if let Err(e) = core.restore_connections().await {
+            tracing::warn!("could not restore connections: {}", e.message);
+        }
         core.start_inbox_worker();
-        if core.is_sandbox() {
+        // The emulators forget their webhooks when they stop.
+        if core.live(workspace::SANDBOX_GREENHOUSE).is_some() {
             core.register_sandbox_greenhouse_hooks().await;
+        }
+        if core.live(workspace::SANDBOX_LEVER).is_some() {
+            if let Err(e) = core
+                .register_sandbox_lever_hooks(workspace::SANDBOX_LEVER)
+                .await
+            {
+                tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
+            }
         }
         {
             let core = core.clone();

@@ -5,14 +5,17 @@
 
 mod ats_hooks;
 mod ats_sync;
+mod checks;
 mod config;
 mod connect;
 mod connections;
+mod connectors;
 mod core;
 mod events;
 mod inbox;
 mod reconcile;
 mod reports;
+mod restore;
 mod sync;
 mod webhooks;
 mod workspace;

@@ -107,7 +107,12 @@ impl Store {
         let changed = self.writer().execute(
             "UPDATE applications SET stage_id = ?3,
                 stage_name = COALESCE(
-                    (SELECT name FROM job_stages WHERE connection_id = ?1 AND id = ?3),
+                    (SELECT s.name FROM job_stages s
+                     WHERE s.connection_id = ?1 AND s.id = ?3
+                       AND s.job_id = (SELECT a.job_id FROM applications a
+                                       WHERE a.connection_id = ?1 AND a.id = ?2)),
+                    (SELECT s.name FROM job_stages s
+                     WHERE s.connection_id = ?1 AND s.id = ?3 LIMIT 1),
                     stage_name)
              WHERE connection_id = ?1 AND id = ?2",
             params![connection_id, application_id, to_stage_id],
@@ -223,6 +228,17 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+}
+
+impl Store {
+    /// ATS users who can be written on behalf of.
+    pub fn active_user_count(&self, connection_id: &str) -> Result<u32, StoreError> {
+        Ok(self.reader().query_row(
+            "SELECT COUNT(*) FROM ats_users WHERE connection_id = ?1 AND disabled = 0",
+            [connection_id],
+            |row| row.get(0),
+        )?)
     }
 }
 
