@@ -67,11 +67,13 @@ impl Core {
             (Provider::Lever, Some(event)) if reqlink_lever::WEBHOOK_EVENTS.contains(&event) => {
                 keys::lever_key(&req.connection_id, event)
             }
-            (Provider::Lever, event) => return Err(ApiError::invalid_input(format!(
+            (Provider::Lever, event) => {
+                return Err(ApiError::invalid_input(format!(
                 "Lever has one signature token per event; choose the event it belongs to ({}){}.",
                 reqlink_lever::WEBHOOK_EVENTS.join(", "),
                 event.map(|e| format!(", not {e:?}")).unwrap_or_default()
-            ))),
+            )))
+            }
             _ => unreachable!("ats_connection admits Greenhouse and Lever only"),
         };
         let ring = self.hook_keys().clone();
