@@ -251,6 +251,7 @@ impl Core {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id);
+        self.hook_keys().forget(&id);
         let name = live
             .map(|l| l.name())
             .unwrap_or(provider_name(view.provider));
