@@ -338,8 +338,16 @@ impl Core {
                 *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(t.clone());
             })
         });
-        let built = connectors::build(provider, kind, &fields, tokens.clone(), persist.as_fn())
-            .map_err(ApiError::from)?;
+        let pace = !(sandbox && self.inner.sandbox_unlimited);
+        let built = connectors::build(
+            provider,
+            kind,
+            &fields,
+            tokens.clone(),
+            persist.as_fn(),
+            pace,
+        )
+        .map_err(ApiError::from)?;
         let identity = built.connector.verify().await.map_err(|e| {
             let mut api = ApiError::from(e);
             api.message = format!("{} Nothing was saved.", api.message);

@@ -334,12 +334,17 @@ pub(crate) struct Built {
 
 /// Builds the connector of `kind`. `tokens` are the OAuth tokens of an
 /// authorization-code connection; `persist` stores every renewed set.
+///
+/// `pace` off skips the client-side limiter: only for a sandbox asked to
+/// run without rate limits, whose emulator still advertises Greenhouse's
+/// `X-RateLimit-Limit` but does not enforce it.
 pub(crate) fn build(
     provider: Provider,
     kind: AuthKind,
     fields: &Fields,
     tokens: Option<TokenSet>,
     persist: PersistFn,
+    pace: bool,
 ) -> Result<Built, AtsError> {
     let refreshing = |tokens: RefreshingTokens| Arc::new(tokens.with_persist(persist.clone()));
     let token_source = match kind {
@@ -387,6 +392,7 @@ pub(crate) fn build(
                 _ => GreenhouseClient::v3(get(fields, "base_url")?, source()?),
             }
             .map_err(AtsError::from)?;
+            client.limiter().set_enabled(pace);
             Arc::new(GreenhouseConnector::new(client))
         }
         Provider::Lever => {

@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub(crate) interval_changed: tokio::sync::Notify,
     pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     pub(crate) secret_status: SecretStoreStatus,
+    /// The sandbox was started without rate limits (benchmarks, tests).
+    pub(crate) sandbox_unlimited: bool,
     pub(crate) secrets: Arc<dyn reqlink_secrets::SecretStore>,
     pub(crate) platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
@@ -118,6 +120,7 @@ impl Core {
         if let Some(warning) = &secrets.warning {
             tracing::warn!("{warning}");
         }
+        let sandbox_unlimited = options.sandbox.rate_limit.is_none();
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
         let events = options.events.unwrap_or_else(events::discard);
@@ -153,6 +156,7 @@ impl Core {
                     warning: secrets.warning.clone(),
                 },
                 secrets: secrets.store,
+                sandbox_unlimited,
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),

@@ -112,7 +112,8 @@ impl Core {
             let _ = self.inner.store.update_base_url(id, &base);
         }
         let sink = TokenSink::new(self.token_saver(id));
-        let built = connectors::build(provider, kind, &fields, tokens, sink.as_fn())
+        let pace = !(sandbox && self.inner.sandbox_unlimited);
+        let built = connectors::build(provider, kind, &fields, tokens, sink.as_fn(), pace)
             .map_err(|e| e.to_string())?;
         Ok(Live {
             id: id.to_string(),
