@@ -751,6 +751,9 @@ impl E2e {
         let mut env: Vec<(String, String)> = vec![
             ("REQLINK_DATA_DIR".into(), s(reqlink_dir)),
             ("REQLINK_LOG".into(), "info".into()),
+            // Never the developer's keychain; and no "no keychain" banner
+            // changing what fits on screen between runs.
+            ("REQLINK_SECRET_STORE".into(), "file".into()),
             ("XDG_DATA_HOME".into(), s(xdg("data"))),
             ("XDG_CONFIG_HOME".into(), s(xdg("config"))),
             ("XDG_CACHE_HOME".into(), s(xdg("cache"))),
@@ -1109,6 +1112,61 @@ impl E2e {
         }
     }
 
+    /// Chooses the first `<option>` of the `<select>` matching `select_css` whose text
+    /// contains `needle` (waiting up to [`DEFAULT_WAIT`] for it to appear), the way a
+    /// person would: a click on the option. If WebKitWebDriver leaves the value unchanged,
+    /// it falls back to setting the value through the native setter and dispatching
+    /// `change` (what React listens to). Returns the option's value.
+    pub fn select_option(&self, select_css: &str, needle: &str) -> String {
+        let option_css = format!("{select_css} option");
+        let (option, value) = self.wait_until(
+            &format!("an option containing {needle:?} in `{select_css}`"),
+            DEFAULT_WAIT,
+            |e| {
+                for o in e.try_find_all(&option_css)? {
+                    if e.try_text(&o)?.contains(needle) {
+                        let v = e.try_execute("return arguments[0].value;", vec![o.to_json()])?;
+                        return Ok(Some((o, v.as_str().unwrap_or_default().to_string())));
+                    }
+                }
+                Ok(None)
+            },
+        );
+        let current = |e: &E2e| -> Result<String> {
+            let v = e.try_execute(
+                "return document.querySelector(arguments[0]).value;",
+                vec![json!(select_css)],
+            )?;
+            Ok(v.as_str().unwrap_or_default().to_string())
+        };
+        if self.try_click(&option).is_err() || current(self).ok().as_deref() != Some(&value) {
+            self.execute(
+                "var s = document.querySelector(arguments[0]);
+                 var set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set;
+                 set.call(s, arguments[1]);
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(select_css), json!(value)],
+            );
+        }
+        self.wait_until(
+            &format!("`{select_css}` to have the value {value:?}"),
+            DEFAULT_WAIT,
+            |e| Ok((current(e)? == value).then_some(())),
+        );
+        value
+    }
+
+    /// The `value` property of the first element matching `css` (an input or a select),
+    /// waiting for the element up to [`DEFAULT_WAIT`].
+    pub fn value_css(&self, css: &str) -> String {
+        self.wait_for(css, DEFAULT_WAIT);
+        let v = self.execute(
+            "return document.querySelector(arguments[0]).value;",
+            vec![json!(css)],
+        );
+        v.as_str().unwrap_or_default().to_string()
+    }
+
     // -- scripts, screenshots, source --------------------------------------
 
     /// Runs synchronous JS in the page (`arguments` = `args`) and returns its result.
@@ -1246,6 +1304,90 @@ impl Drop for E2e {
             eprintln!("e2e: WARNING: processes survived teardown: {left:?}");
         }
         // `data` (the temp dir) and the serial guard drop after this, in field order.
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A stand-in for the system browser
+// ---------------------------------------------------------------------------
+
+/// The variable the app reads to choose the program that opens sign-in pages
+/// (`reqlink_oauth::BROWSER_ENV`; spelled out here so the harness stays free of app crates).
+pub const BROWSER_ENV: &str = "REQLINK_BROWSER";
+
+/// A stand-in for the system browser: a tiny shell script that the app runs instead of
+/// `xdg-open` (pass [`BrowserCapture::env`] to [`LaunchOptions::env`]) and that records
+/// every URL it is given, one file per call, written atomically. The test then plays
+/// the person at the browser with the recorded URL. Dropping it removes the script.
+pub struct BrowserCapture {
+    dir: TempDir,
+    script: PathBuf,
+}
+
+impl BrowserCapture {
+    pub fn new() -> Result<BrowserCapture> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::Builder::new()
+            .prefix("reqlink-e2e-browser-")
+            .tempdir()
+            .map_err(|e| Error::Setup(format!("temp dir: {e}")))?;
+        let script = dir.path().join("browser.sh");
+        let text = format!(
+            "#!/bin/sh\n\
+             # Stand-in browser for the Reqlink e2e tests: records the URL it is asked to open.\n\
+             f='{}'/\"url-$(date +%s%N)-$$\"\n\
+             printf '%s' \"$1\" > \"$f.tmp\" && mv \"$f.tmp\" \"$f.url\"\n",
+            dir.path().display()
+        );
+        fs::write(&script, text)
+            .map_err(|e| Error::Setup(format!("write {}: {e}", script.display())))?;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::Setup(format!("chmod {}: {e}", script.display())))?;
+        Ok(BrowserCapture { dir, script })
+    }
+
+    /// `(REQLINK_BROWSER, <script>)`, for [`LaunchOptions::env`].
+    pub fn env(&self) -> (String, String) {
+        (
+            BROWSER_ENV.to_string(),
+            self.script.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// Every URL the app opened so far, oldest first.
+    pub fn urls(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = fs::read_dir(self.dir.path())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "url"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|p| fs::read_to_string(p).ok())
+            .collect()
+    }
+
+    /// Waits until the app has opened at least `n` URLs; returns the `n`-th (1-based).
+    pub fn wait_for_url(&self, n: usize, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let urls = self.urls();
+            if urls.len() >= n {
+                return Ok(urls[n - 1].clone());
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Setup(format!(
+                    "the app did not open a browser (URL #{n}) within {timeout:?}; \
+                     {} URL(s) recorded by {}",
+                    urls.len(),
+                    self.script.display()
+                )));
+            }
+            thread::sleep(POLL);
+        }
     }
 }
 

@@ -54,7 +54,7 @@ identity: string | null,
 /**
  * OAuth access-token expiry, unix seconds.
  */
-token_expires_at: bigint | null, 
+token_expires_at: number | null, 
 /**
  * This connection's running or last sync.
  */
@@ -157,7 +157,12 @@ export type ReportQuery = {
  * Full-text search over transcripts, highlights, lowlights and
  * evaluation summaries.
  */
-search: string | null, posting_id: string | null, min_score: number | null, max_score: number | null, 
+search: string | null, posting_id: string | null, 
+/**
+ * The interview's status as the platform reports it (`completed`,
+ * `shortlisted`, `dismissed`, ...).
+ */
+status?: string, min_score: number | null, max_score: number | null, 
 /**
  * Reports received on or after this RFC 3339 date.
  */
@@ -310,7 +315,12 @@ export type SyncRequest = {
 /**
  * `None` syncs every connected ATS.
  */
-connection_id: string | null, };
+connection_id: string | null, 
+/**
+ * List everything instead of only what changed, and remove local
+ * records the ATS no longer has (deletions no webhook reported).
+ */
+full?: boolean, };
 
 export type SyncSettings = { 
 /**

@@ -16,6 +16,10 @@ use crate::core::Core;
 use crate::sync::{blocking, SyncRun};
 
 const INTERVAL_SETTING: &str = "sync_interval_minutes";
+/// Per connection: when the last full listing finished.
+const FULL_SYNC_SETTING: &str = "full_sync_at:";
+const FULL_SYNC_EVERY: Duration = Duration::from_secs(24 * 3600);
+const TOKEN_KEEPER_EVERY: Duration = Duration::from_secs(20 * 60);
 const DEFAULT_INTERVAL_MINUTES: u32 = 15;
 /// A day; longer intervals are almost certainly a typo.
 const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
@@ -59,8 +63,9 @@ impl Core {
                 "No ATS is connected. Connect one on Integrations first.",
             ));
         }
+        let full = req.full.unwrap_or(false);
         for id in targets {
-            self.spawn_sync(&id);
+            self.spawn_sync_with(&id, full);
         }
         Ok(())
     }
@@ -122,13 +127,17 @@ impl Core {
     }
 
     pub(crate) fn spawn_sync(&self, id: &str) {
+        self.spawn_sync_with(id, false);
+    }
+
+    fn spawn_sync_with(&self, id: &str, full: bool) {
         if !self.claim_sync(id) {
             return;
         }
         let core = self.clone();
         let id = id.to_string();
         tokio::spawn(async move {
-            let _ = core.sync_claimed(&id).await;
+            let _ = core.sync_claimed(&id, full).await;
         });
     }
 
@@ -140,7 +149,19 @@ impl Core {
                 "A sync of this ATS is already running; wait for it or cancel it.",
             ));
         }
-        self.sync_claimed(id).await
+        self.sync_claimed(id, false).await
+    }
+
+    /// Lists everything of `id` and removes local records the ATS no
+    /// longer has.
+    pub async fn run_full_sync_of(&self, id: &str) -> Result<SyncSummary, ApiError> {
+        if !self.claim_sync(id) {
+            return Err(ApiError::new(
+                ErrorCode::SyncInProgress,
+                "A sync of this ATS is already running; wait for it or cancel it.",
+            ));
+        }
+        self.sync_claimed(id, true).await
     }
 
     /// Runs one sync of the first connected ATS.
@@ -179,7 +200,21 @@ impl Core {
         }
     }
 
-    async fn sync_claimed(&self, id: &str) -> Result<SyncSummary, ApiError> {
+    /// Deletions that no webhook reported only show in a full listing, so
+    /// the background loop makes one a day.
+    async fn full_sync_due(&self, id: &str) -> bool {
+        let key = format!("{FULL_SYNC_SETTING}{id}");
+        let last = self
+            .read(move |store| Ok(store.setting(&key)?))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| reqlink_store::rfc3339_to_unix(&v));
+        let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64;
+        last.is_none_or(|at| now - at > FULL_SYNC_EVERY.as_secs_f64())
+    }
+
+    async fn sync_claimed(&self, id: &str, full: bool) -> Result<SyncSummary, ApiError> {
         let Some(live) = self.live(id) else {
             self.update_slot(id, |s| s.status.state = SyncState::Idle);
             return Err(ApiError::new(
@@ -216,8 +251,16 @@ impl Core {
             connection_id: id,
             progress: &progress,
             cancel: cancel_rx,
+            full,
         };
         let result = self.note_reachability(run.run().await);
+        if let (true, Ok(summary)) = (full, &result) {
+            let key = format!("{FULL_SYNC_SETTING}{id}");
+            let _ = self
+                .inner
+                .store
+                .set_setting(&key, Some(&summary.finished_at));
+        }
         self.finish_sync(id, vendor, &result);
         result
     }
@@ -324,10 +367,42 @@ impl Core {
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(u64::from(minutes) * 60)) => {
                         for id in core.live_ids() {
-                            core.spawn_sync(&id);
+                            let full = core.full_sync_due(&id).await;
+                            core.spawn_sync_with(&id, full);
                         }
                     }
                     _ = changed => {}
+                }
+            }
+        });
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+        self.start_token_keeper();
+    }
+
+    /// Renews OAuth grants even while nothing syncs (background sync off):
+    /// Greenhouse v3 refresh tokens die after 24 hours unused, and every
+    /// renewal saves the newest refresh token.
+    fn start_token_keeper(&self) {
+        use reqlink_ats::TokenSource;
+        let core = self.clone();
+        let handle = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(TOKEN_KEEPER_EVERY).await;
+                let lives: Vec<_> = core
+                    .live_ids()
+                    .iter()
+                    .filter_map(|id| core.live(id))
+                    .collect();
+                for live in lives {
+                    if let Some(tokens) = &live.tokens {
+                        if let Err(e) = tokens.access_token().await {
+                            tracing::warn!(connection = %live.id, "could not renew the sign-in: {e}");
+                        }
+                    }
                 }
             }
         });

@@ -14,6 +14,8 @@ pub(crate) struct Live {
     pub id: String,
     pub provider: Provider,
     pub connector: Arc<dyn AtsConnector>,
+    /// OAuth connections: the refreshing token source (expiry, status).
+    pub tokens: Option<Arc<reqlink_oauth::RefreshingTokens>>,
 }
 
 impl Live {

@@ -73,9 +73,12 @@ pub(crate) struct Inner {
     pub(crate) workspace: WorkspaceInfo,
     pub(crate) ats: RwLock<HashMap<String, Arc<Live>>>,
     pub(crate) syncs: Mutex<HashMap<String, SyncSlot>>,
+    pub(crate) flows: Mutex<HashMap<String, Arc<crate::connect::FlowEntry>>>,
     pub(crate) interval_changed: tokio::sync::Notify,
     pub(crate) tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     pub(crate) secret_status: SecretStoreStatus,
+    /// The sandbox was started without rate limits (benchmarks, tests).
+    pub(crate) sandbox_unlimited: bool,
     pub(crate) secrets: Arc<dyn reqlink_secrets::SecretStore>,
     pub(crate) platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
@@ -87,6 +90,8 @@ pub(crate) struct Inner {
     pub(crate) inbox: Arc<tokio::sync::Notify>,
     pub(crate) http: reqwest::Client,
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Greenhouse and Lever webhook keys, shared with the receiver.
+    pub(crate) hook_keys: Arc<crate::ats_hooks::HookKeyRing>,
 }
 
 impl Core {
@@ -115,24 +120,30 @@ impl Core {
         if let Some(warning) = &secrets.warning {
             tracing::warn!("{warning}");
         }
+        let sandbox_unlimited = options.sandbox.rate_limit.is_none();
         let opened = workspace::open_sandbox(&store, options.sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
-        let (receiver, receiver_error) =
-            crate::webhooks::start_receiver(store.clone(), options.receiver_addr, inbox.clone())
-                .await;
+        let events = options.events.unwrap_or_else(events::discard);
+        let hook_keys = Arc::new(crate::ats_hooks::HookKeyRing::new(
+            secrets.store.clone(),
+            store.clone(),
+            events.clone(),
+        ));
+        let (receiver, receiver_error) = crate::webhooks::start_receiver(
+            store.clone(),
+            options.receiver_addr,
+            inbox.clone(),
+            hook_keys.clone(),
+        )
+        .await;
         let core = Core {
             inner: Arc::new(Inner {
                 store,
                 data_dir,
                 workspace: opened.info,
-                ats: RwLock::new(
-                    opened
-                        .ats
-                        .into_iter()
-                        .map(|l| (l.id.clone(), Arc::new(l)))
-                        .collect(),
-                ),
+                ats: RwLock::new(HashMap::new()),
                 syncs: Mutex::new(HashMap::new()),
+                flows: Mutex::new(HashMap::new()),
                 interval_changed: tokio::sync::Notify::new(),
                 tasks: Mutex::new(Vec::new()),
                 secret_status: SecretStoreStatus {
@@ -145,10 +156,12 @@ impl Core {
                     warning: secrets.warning.clone(),
                 },
                 secrets: secrets.store,
+                sandbox_unlimited,
                 platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),
-                events: options.events.unwrap_or_else(events::discard),
+                events,
+                hook_keys,
                 receiver_addr: receiver.as_ref().map(|r| r.local_addr()),
                 receiver: Mutex::new(receiver),
                 receiver_error,
@@ -157,7 +170,22 @@ impl Core {
                 worker: Mutex::new(None),
             }),
         };
+        if let Err(e) = core.restore_connections().await {
+            tracing::warn!("could not restore connections: {}", e.message);
+        }
         core.start_inbox_worker();
+        // The emulators forget their webhooks when they stop.
+        if core.live(workspace::SANDBOX_GREENHOUSE).is_some() {
+            core.register_sandbox_greenhouse_hooks().await;
+        }
+        if core.live(workspace::SANDBOX_LEVER).is_some() {
+            if let Err(e) = core
+                .register_sandbox_lever_hooks(workspace::SANDBOX_LEVER)
+                .await
+            {
+                tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
+            }
+        }
         {
             let core = core.clone();
             tokio::spawn(async move {

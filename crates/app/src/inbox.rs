@@ -1,5 +1,6 @@
 //! The inbox worker: turns stored deliveries into interviews and reports,
-//! after the receiver has acknowledged them. A delivery that cannot be
+//! and applies ATS webhooks to the local copy, after the receiver has
+//! acknowledged them. A delivery that cannot be
 //! processed becomes a dead letter with its reason; Retry requeues it.
 
 use std::path::{Path, PathBuf};
@@ -16,11 +17,24 @@ const BATCH: u32 = 200;
 const PDF_MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// What one pass changed, for change events.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Processed {
     pub deliveries: usize,
     pub reports: usize,
     pub failed: usize,
+    /// ATS deliveries that changed jobs, and candidates or applications.
+    pub jobs: usize,
+    pub candidates: usize,
+    /// Applications an ATS moved to another stage: (connection id,
+    /// application id), in delivery order.
+    pub stage_moves: Vec<(String, String)>,
+}
+
+/// What processing one delivery did.
+#[derive(Default)]
+struct Outcome {
+    report: bool,
+    ats: crate::ats_hooks::Applied,
 }
 
 /// Processes every pending delivery (blocking; run off the async workers).
@@ -34,9 +48,12 @@ pub fn process_pending(store: &Store) -> Result<Processed, reqlink_store::StoreE
         for delivery in &batch {
             total.deliveries += 1;
             match process_one(store, delivery) {
-                Ok(report) => {
+                Ok(outcome) => {
                     store.finish_delivery(delivery.id, None)?;
-                    total.reports += usize::from(report);
+                    total.reports += usize::from(outcome.report);
+                    total.jobs += usize::from(outcome.ats.jobs);
+                    total.candidates += usize::from(outcome.ats.candidates);
+                    total.stage_moves.extend(outcome.ats.stage_move);
                 }
                 Err(reason) => {
                     tracing::warn!(id = delivery.id, "delivery moved to dead letters: {reason}");
@@ -48,14 +65,18 @@ pub fn process_pending(store: &Store) -> Result<Processed, reqlink_store::StoreE
     }
 }
 
-/// Returns whether the delivery stored a report.
-fn process_one(store: &Store, delivery: &StoredDelivery) -> Result<bool, String> {
-    if delivery.source != "platform" {
-        return Err(format!(
-            "no processor for {} deliveries yet",
-            delivery.source
-        ));
+fn process_one(store: &Store, delivery: &StoredDelivery) -> Result<Outcome, String> {
+    if delivery.source == "platform" {
+        return process_platform(store, delivery).map(|report| Outcome {
+            report,
+            ..Outcome::default()
+        });
     }
+    crate::ats_hooks::apply(store, delivery).map(|ats| Outcome { ats, report: false })
+}
+
+/// Returns whether the delivery stored a report.
+fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, String> {
     let event = parse_event(&delivery.event_type, &delivery.body).map_err(|e| e.to_string())?;
     let stored = match event {
         PlatformEvent::InterviewStarted(e) => store

@@ -3,15 +3,19 @@
 //! command of `reqlink_domain::with_commands!` to the method of the same
 //! name; nothing here knows about windows.
 
+mod ats_hooks;
 mod ats_sync;
+mod checks;
 mod config;
 mod connect;
 mod connections;
+mod connectors;
 mod core;
 mod events;
 mod inbox;
 mod reconcile;
 mod reports;
+mod restore;
 mod sync;
 mod webhooks;
 mod workspace;

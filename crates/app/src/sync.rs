@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use reqlink_ats::{AtsConnector, PageOf, PageRequest, RecordSet, Resource};
 use reqlink_domain::{ApiError, ErrorCode, StageRecord, SyncSummary};
-use reqlink_store::{ResumePoint, Store, SyncPage};
+use reqlink_store::{Family, ResumePoint, Store, SyncPage};
 use tokio::sync::watch;
 
 /// Progress callback: (phase, records stored in this phase, expected total).
@@ -24,6 +24,9 @@ pub struct SyncRun<'a> {
     /// Becomes `true` when the user cancels; checked between pages and
     /// raced against the request in flight.
     pub cancel: watch::Receiver<bool>,
+    /// List everything (ignoring cursors) and remove local records the ATS
+    /// no longer returns.
+    pub full: bool,
 }
 
 impl SyncRun<'_> {
@@ -67,18 +70,22 @@ impl SyncRun<'_> {
     async fn list(&self, resource: Resource) -> Result<u32, ApiError> {
         let name = resource.as_str();
         let (store, conn) = (self.store.clone(), self.connection_id.to_string());
+        let full = self.full;
         let mut at = blocking(move || {
-            Ok(match store.resume_point(&conn, name)? {
-                Some(point) => point,
-                None => ResumePoint {
-                    since: store.sync_cursor(&conn, name)?,
-                    next: None,
-                    newest: None,
-                    done: 0,
-                },
+            let fresh = |since| ResumePoint {
+                since,
+                next: None,
+                newest: None,
+                done: 0,
+            };
+            Ok(match (full, store.resume_point(&conn, name)?) {
+                (true, _) => fresh(None),
+                (false, Some(point)) => point,
+                (false, None) => fresh(store.sync_cursor(&conn, name)?),
             })
         })
         .await?;
+        let mut seen = self.full.then(Seen::default);
         let mut requests = 0;
         let mut page = self.fetch(resource, &at).await?;
         loop {
@@ -90,10 +97,16 @@ impl SyncRun<'_> {
             }
             at.done += page.records.len() as u32;
             at.next = page.next.take();
+            if let Some(seen) = &mut seen {
+                seen.add(&page.records);
+            }
             let total = page.total.map(|t| t.max(at.done));
             let write = self.write_page(name, page.records, at.clone(), total);
             if at.next.is_none() {
                 write.await?;
+                if let Some(seen) = seen {
+                    self.sweep(resource, seen).await?;
+                }
                 return Ok(requests);
             }
             let (written, next) = tokio::join!(write, self.fetch(resource, &at));
@@ -135,6 +148,47 @@ impl SyncRun<'_> {
         })
         .await?;
         (self.progress)(name, done, total);
+        Ok(())
+    }
+
+    /// Removes what a complete full listing of `resource` did not return.
+    async fn sweep(&self, resource: Resource, seen: Seen) -> Result<(), ApiError> {
+        let own_applications = !self.connector.sync_plan().contains(&Resource::Applications);
+        let Seen {
+            users,
+            jobs,
+            candidates,
+            applications,
+        } = seen;
+        let families = match resource {
+            Resource::Users => vec![(Family::Users, users)],
+            Resource::Jobs => vec![(Family::Jobs, jobs)],
+            // A listing that carries applications too (Lever's
+            // opportunities) is their only source.
+            Resource::Candidates if own_applications => vec![
+                (Family::Candidates, candidates),
+                (Family::Applications, applications),
+            ],
+            Resource::Candidates => vec![(Family::Candidates, candidates)],
+            Resource::Applications => vec![(Family::Applications, applications)],
+        };
+        let store = self.store.clone();
+        let conn = self.connection_id.to_string();
+        let removed = blocking(move || {
+            let mut removed = 0;
+            for (family, ids) in families {
+                removed += store.sweep_unseen(&conn, family, &ids)?;
+            }
+            Ok(removed)
+        })
+        .await?;
+        if removed > 0 {
+            tracing::info!(
+                resource = resource.as_str(),
+                removed,
+                "removed records the ATS no longer has"
+            );
+        }
         Ok(())
     }
 
@@ -190,6 +244,26 @@ impl SyncRun<'_> {
             out = work => Ok(out),
             _ = cancel.wait_for(|&c| c) => Err(cancelled()),
         }
+    }
+}
+
+/// Ids returned by a full listing, per record family.
+#[derive(Default)]
+struct Seen {
+    users: Vec<String>,
+    jobs: Vec<String>,
+    candidates: Vec<String>,
+    applications: Vec<String>,
+}
+
+impl Seen {
+    fn add(&mut self, r: &reqlink_ats::RecordSet) {
+        self.users.extend(r.users.iter().map(|x| x.id.clone()));
+        self.jobs.extend(r.jobs.iter().map(|x| x.id.clone()));
+        self.candidates
+            .extend(r.candidates.iter().map(|x| x.id.clone()));
+        self.applications
+            .extend(r.applications.iter().map(|x| x.id.clone()));
     }
 }
 

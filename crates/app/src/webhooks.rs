@@ -14,7 +14,7 @@ use reqlink_domain::{
 };
 use reqlink_platform::payload::{parse_event, PlatformEvent};
 use reqlink_platform::{CreateWebhook, EventType, HttpMethod, NewCandidate, PlatformClient};
-use reqlink_receiver::Receiver;
+use reqlink_receiver::{HookKeys, Receiver};
 use reqlink_store::{Endpoint, Store};
 use tokio::sync::Notify;
 
@@ -37,12 +37,13 @@ pub(crate) async fn start_receiver(
     store: Arc<Store>,
     addr: SocketAddr,
     inbox: Arc<Notify>,
+    keys: Arc<dyn HookKeys>,
 ) -> (Option<Receiver>, Option<String>) {
-    match Receiver::start(store.clone(), addr, inbox.clone()).await {
+    match Receiver::start_with_keys(store.clone(), addr, inbox.clone(), keys.clone()).await {
         Ok(r) => (Some(r), None),
         Err(first) if addr.port() != 0 => {
             let fallback = SocketAddr::new(addr.ip(), 0);
-            match Receiver::start(store, fallback, inbox).await {
+            match Receiver::start_with_keys(store, fallback, inbox, keys).await {
                 Ok(r) => {
                     let note = format!(
                         "{first}; listening on {} instead. Set REQLINK_RECEIVER_ADDR to choose the address.",
@@ -104,9 +105,21 @@ impl Core {
                     ),
                 );
             }
-            self.emit(AppEvent::DataChanged {
-                entities: vec!["reports".into(), "deliveries".into()],
-            });
+            let mut entities = vec!["reports".to_string(), "deliveries".to_string()];
+            if processed.jobs > 0 {
+                entities.push("jobs".into());
+            }
+            if processed.candidates > 0 {
+                entities.push("candidates".into());
+            }
+            if processed.jobs + processed.candidates > 0 {
+                entities.push("connections".into());
+            }
+            self.emit(AppEvent::DataChanged { entities });
+        }
+        for (connection_id, application_id) in &processed.stage_moves {
+            self.on_application_stage(connection_id, application_id)
+                .await;
         }
         let cached = inbox::cache_pdfs(
             self.inner.store.clone(),
@@ -124,7 +137,7 @@ impl Core {
 
     /// The URL the platform is told to call: the configured public base
     /// (a tunnel) or the receiver's own address.
-    async fn public_base_url(&self) -> Option<String> {
+    pub(crate) async fn public_base_url(&self) -> Option<String> {
         let store = self.inner.store.clone();
         let configured = tokio::task::spawn_blocking(move || store.setting(PUBLIC_BASE_URL))
             .await
@@ -479,7 +492,7 @@ fn webhook_health(store: &Store, base: &str, url: &str) -> WebhookHealth {
 }
 
 /// 256 random bits, hex: the path token that stands in for a signature.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
     hex::encode(bytes)
 }

@@ -4,20 +4,15 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use reqlink_app::{Core, CoreOptions, SandboxConfig};
+mod common;
+
+use reqlink_app::Core;
 use reqlink_domain::{AppEvent, ConnectionRequest, ErrorCode, Provider, SyncState};
 
 /// Starts a core whose first stored candidate page cancels the sync (once), the
 /// way a user pressing Cancel (or quitting) mid-listing would.
 async fn start(dir: &std::path::Path) -> Core {
-    let mut options = CoreOptions::new(dir.to_path_buf());
-    options.sandbox = SandboxConfig {
-        jobs: 10,
-        candidates: 3_000,
-        applications: 3_000,
-        rate_limit: None,
-        ..SandboxConfig::default()
-    };
+    let mut options = common::options(dir, common::sandbox(10, 3_000, 3_000));
     let me: Arc<OnceLock<Core>> = Arc::default();
     let fired = Arc::new(AtomicBool::new(false));
     let sink = {
@@ -40,9 +35,6 @@ async fn start(dir: &std::path::Path) -> Core {
         }) as reqlink_app::EventSink
     };
     options.events = Some(sink);
-    options.sync_on_start = false;
-    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
-    options.secret_store = reqlink_secrets::StoreChoice::File;
     let core = Core::start(options).await.expect("core starts");
     let _ = me.set(core.clone());
     core
@@ -111,9 +103,11 @@ async fn cancelled_sync_resumes_at_the_last_completed_page() {
     let candidate_pages_left = (3_000 - stored_before as u64).div_ceil(500);
     // users + jobs are complete (1 request each: nothing changed, but they
     // are listed incrementally), candidate pages left, 6 application pages,
-    // and stages only for jobs not fetched before the cancel.
+    // and stages of the 10 jobs (fetched after the listings). One more is
+    // allowed: the page request the cancel abandoned may reach the emulator
+    // after the counter was read.
     assert!(
-        requests <= 2 + candidate_pages_left + 6 + 10,
+        requests <= 2 + candidate_pages_left + 6 + 10 + 1,
         "{requests} requests on resume"
     );
     assert!(core

@@ -23,6 +23,13 @@ pub enum AtsEvent {
     CandidateDeleted {
         candidate_id: String,
     },
+    /// One application was deleted (Lever deletes an opportunity; the
+    /// contact's other opportunities stay). The candidate goes too when no
+    /// application of theirs is left.
+    ApplicationDeleted {
+        application_id: String,
+        candidate_id: Option<String>,
+    },
     /// `removed` were merged into `kept`.
     CandidatesMerged {
         kept_id: String,

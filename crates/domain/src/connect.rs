@@ -107,6 +107,11 @@ pub struct ConnectionRequest {
 pub struct SyncRequest {
     /// `None` syncs every connected ATS.
     pub connection_id: Option<String>,
+    /// List everything instead of only what changed, and remove local
+    /// records the ATS no longer has (deletions no webhook reported).
+    #[serde(default)]
+    #[ts(optional)]
+    pub full: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

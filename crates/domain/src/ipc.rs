@@ -99,6 +99,7 @@ pub struct ConnectionView {
     /// Who the credentials act as ("Connected as …").
     pub identity: Option<String>,
     /// OAuth access-token expiry, unix seconds.
+    #[ts(type = "number | null")]
     pub token_expires_at: Option<i64>,
     /// This connection's running or last sync.
     pub sync: SyncStatus,
@@ -329,6 +330,11 @@ pub struct ReportQuery {
     /// evaluation summaries.
     pub search: Option<String>,
     pub posting_id: Option<String>,
+    /// The interview's status as the platform reports it (`completed`,
+    /// `shortlisted`, `dismissed`, ...).
+    #[serde(default)]
+    #[ts(optional)]
+    pub status: Option<String>,
     pub min_score: Option<f64>,
     pub max_score: Option<f64>,
     /// Reports received on or after this RFC 3339 date.

@@ -39,7 +39,7 @@ pub use model::{
 };
 pub use reqlink_ats::TokenSource;
 pub use reqlink_ratelimit::RateLimiter;
-pub use webhook::verify_webhook;
+pub use webhook::{authenticate_webhook, parse_webhook, verify_webhook};
 pub use writes::{
     AttachTo, AttachmentContent, CreatedCandidate, NewAttachment, NewCandidateBody,
     NewProspectBody, Visibility,

@@ -25,6 +25,23 @@ pub fn verify_webhook(
     event_id: Option<&str>,
     raw_body: &[u8],
 ) -> Result<VerifiedEvent, WebhookRejection> {
+    authenticate_webhook(secret, signature_header, raw_body)?;
+    let event_id = event_id
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| WebhookRejection::Malformed("missing Greenhouse-Event-ID".into()))?;
+    parse_webhook(event_id, raw_body)
+}
+
+/// The signature half of [`verify_webhook`]: whether `raw_body` was signed
+/// with `secret`. A receiver that stores authentic deliveries before
+/// decoding them (so one the current code cannot decode is kept, not lost)
+/// calls this, then [`parse_webhook`] when it processes the delivery.
+pub fn authenticate_webhook(
+    secret: &[u8],
+    signature_header: Option<&str>,
+    raw_body: &[u8],
+) -> Result<(), WebhookRejection> {
     let header = signature_header
         .filter(|h| !h.trim().is_empty())
         .ok_or(WebhookRejection::MissingSignature)?;
@@ -37,18 +54,17 @@ pub fn verify_webhook(
     mac.update(raw_body);
     // `verify_slice` compares in constant time.
     mac.verify_slice(&digest)
-        .map_err(|_| WebhookRejection::BadSignature)?;
+        .map_err(|_| WebhookRejection::BadSignature)
+}
 
-    let event_id = event_id
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| WebhookRejection::Malformed("missing Greenhouse-Event-ID".into()))?
-        .to_owned();
+/// The decoding half of [`verify_webhook`], with no signature check: only
+/// for bodies already authenticated (for example read back from the inbox).
+pub fn parse_webhook(event_id: &str, raw_body: &[u8]) -> Result<VerifiedEvent, WebhookRejection> {
     let body: Envelope = serde_json::from_slice(raw_body)
         .map_err(|e| WebhookRejection::Malformed(format!("body is not a web hook: {e}")))?;
     let event = decode(&body.action, body.payload)?;
     Ok(VerifiedEvent {
-        event_id,
+        event_id: event_id.to_owned(),
         action: body.action,
         event,
     })

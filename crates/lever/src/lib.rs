@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 
 pub use client::{LeverAuth, LeverClient, DEFAULT_RATE};
 pub use connector::{LeverConnector, MAX_PAGE};
-pub use webhook::verify_webhook;
+pub use webhook::{
+    authenticate_webhook, parse_webhook, verify_webhook, SignedDelivery, WEBHOOK_EVENTS,
+};
 
 /// The vendor name errors carry.
 pub const VENDOR: &str = "Lever";

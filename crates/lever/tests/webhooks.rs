@@ -227,8 +227,9 @@ async fn ping_delete_hire_and_create_map_as_documented() {
     let got = wait_for(&inbox, 2).await;
     assert_eq!(
         verify_webhook(&tokens, &got[1]).unwrap().event,
-        AtsEvent::CandidateDeleted {
-            candidate_id: contact
+        AtsEvent::ApplicationDeleted {
+            application_id: ids[2].clone(),
+            candidate_id: Some(contact)
         }
     );
 

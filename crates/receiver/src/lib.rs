@@ -7,9 +7,13 @@
 //!
 //! The platform documents no signature, so each subscription gets an
 //! unguessable path token and every payload is size-limited and validated
-//! against the documented schema before it is stored.
+//! against the documented schema before it is stored. Greenhouse and Lever
+//! deliveries are signed: the `ats` module verifies them with the
+//! keys the owner supplies through [`HookKeys`].
 
+mod ats;
 mod commit;
+mod keys;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,7 +22,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use reqlink_store::{NewDelivery, NewRejected, Store};
 use sha2::{Digest, Sha256};
@@ -26,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
 pub use commit::Committer;
+pub use keys::{HookKeys, NoKeys, RejectedNotice};
 
 /// Largest delivery accepted; `report_available` with a long transcript is
 /// a few hundred KiB.
@@ -48,19 +53,32 @@ pub struct Receiver {
 }
 
 #[derive(Clone)]
-struct Shared {
-    store: Arc<Store>,
-    committer: Committer,
+pub(crate) struct Shared {
+    pub(crate) store: Arc<Store>,
+    pub(crate) committer: Committer,
     /// Wakes the processing worker when something new is in the inbox.
-    inbox: Arc<Notify>,
+    pub(crate) inbox: Arc<Notify>,
+    pub(crate) keys: Arc<dyn HookKeys>,
 }
 
 impl Receiver {
-    /// Binds `addr` (port 0 picks a free one) and serves until `shutdown`.
+    /// Binds `addr` (port 0 picks a free one) and serves until `shutdown`;
+    /// refuses every ATS delivery (no keys).
     pub async fn start(
         store: Arc<Store>,
         addr: SocketAddr,
         inbox: Arc<Notify>,
+    ) -> Result<Receiver, ReceiverError> {
+        Self::start_with_keys(store, addr, inbox, Arc::new(NoKeys)).await
+    }
+
+    /// Like [`Receiver::start`], verifying Greenhouse and Lever deliveries
+    /// with `keys`.
+    pub async fn start_with_keys(
+        store: Arc<Store>,
+        addr: SocketAddr,
+        inbox: Arc<Notify>,
+        keys: Arc<dyn HookKeys>,
     ) -> Result<Receiver, ReceiverError> {
         let listener = TcpListener::bind(addr)
             .await
@@ -72,10 +90,13 @@ impl Receiver {
             committer: Committer::start(store.clone()),
             store,
             inbox,
+            keys,
         };
         let app = Router::new()
             .route("/health", get(|| async { "ok" }))
             .route("/hooks/platform/{token}", any(platform_hook))
+            .route("/hooks/greenhouse/{token}", post(ats::greenhouse_hook))
+            .route("/hooks/lever/{token}", post(ats::lever_hook))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
@@ -107,7 +128,7 @@ impl Receiver {
     }
 }
 
-fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
@@ -127,8 +148,10 @@ async fn platform_hook(
     let store = shared.store.clone();
     let lookup = token.clone();
     let endpoint = match tokio::task::spawn_blocking(move || store.endpoint(&lookup)).await {
-        Ok(Ok(Some(e))) => e,
-        Ok(Ok(None)) => {
+        Ok(Ok(Some(e))) if e.source == "platform" => e,
+        // An ATS token here is as unknown as a made-up one: its deliveries
+        // are signed and must not be stored (or excerpted) unverified.
+        Ok(Ok(_)) => {
             return json_response(
                 StatusCode::NOT_FOUND,
                 serde_json::json!({"error": "unknown endpoint"}),

@@ -756,6 +756,12 @@ async fn failed_deliveries_are_retried_with_the_same_token() {
     let got = wait_for(&inbox, 3).await;
     assert_eq!(got[0], got[2], "a retry resends the same body");
     assert_eq!(got[0]["event"], json!("candidateDeleted"));
+    // The emulator logs an attempt once its answer is read, a moment after
+    // the receiver has the body.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while c.lever_deliveries().len() < 3 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let log = c.lever_deliveries();
     let statuses: Vec<Option<u16>> = log.iter().map(|d| d.status).collect();
     assert_eq!(statuses, [Some(500), Some(502), Some(200)]);

@@ -41,9 +41,18 @@ pub struct DeliveryInsert {
 pub struct StoredDelivery {
     pub id: i64,
     pub source: String,
+    /// The endpoint token it arrived on (which ATS connection sent it).
+    pub token: Option<String>,
     pub event_type: String,
     pub body: Vec<u8>,
     pub attempts: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointCounts {
+    pub received: u32,
+    pub rejected: u32,
+    pub last_received_at: Option<String>,
 }
 
 pub struct NewRejected<'a> {
@@ -162,7 +171,7 @@ impl Store {
     pub fn pending_deliveries(&self, limit: u32) -> Result<Vec<StoredDelivery>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, source, event_type, body, attempts FROM deliveries
+            "SELECT id, source, event_type, body, attempts, token FROM deliveries
              WHERE status = 'pending' ORDER BY id LIMIT ?1",
         )?;
         let rows = stmt
@@ -170,6 +179,7 @@ impl Store {
                 Ok(StoredDelivery {
                     id: r.get(0)?,
                     source: r.get(1)?,
+                    token: r.get(5)?,
                     event_type: r.get(2)?,
                     body: r.get(3)?,
                     attempts: r.get(4)?,
@@ -215,6 +225,75 @@ impl Store {
             params![now_rfc3339(), r.source, r.token, r.event_type, r.reason, r.body.len() as i64, excerpt],
         )?;
         Ok(())
+    }
+
+    /// Records a refused delivery whose body is not kept at all: an ATS
+    /// delivery that failed verification is unauthenticated and may carry
+    /// personal data, so only its size and the reason stay.
+    pub fn record_rejected_without_body(
+        &self,
+        source: &str,
+        token: Option<&str>,
+        reason: &str,
+        size: usize,
+    ) -> Result<(), StoreError> {
+        self.writer().execute(
+            "INSERT INTO rejected_deliveries (received_at, source, token, event_type, reason, size, body_excerpt)
+             VALUES (?1, ?2, ?3, NULL, ?4, ?5, '')",
+            params![now_rfc3339(), source, token, reason, size as i64],
+        )?;
+        Ok(())
+    }
+
+    /// The live endpoint of an ATS connection for `source`, if any.
+    pub fn connection_endpoint(
+        &self,
+        connection_id: &str,
+        source: &str,
+    ) -> Result<Option<Endpoint>, StoreError> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT token, source, connection_id, posting_id, event_type, webhook_id
+                 FROM hook_endpoints
+                 WHERE connection_id = ?1 AND source = ?2 AND revoked_at IS NULL
+                 ORDER BY created_at DESC LIMIT 1",
+                params![connection_id, source],
+                endpoint_from_row,
+            )
+            .optional()?)
+    }
+
+    /// The connection a token belongs to, revoked or not: a delivery
+    /// accepted before its endpoint was revoked is still processed.
+    pub fn token_connection(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT connection_id FROM hook_endpoints WHERE token = ?1",
+                [token],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Accepted and rejected delivery counts of an endpoint and when it last
+    /// accepted one (pings included).
+    pub fn endpoint_counts(&self, token: &str) -> Result<EndpointCounts, StoreError> {
+        Ok(self.reader().query_row(
+            "SELECT (SELECT COUNT(*) FROM deliveries WHERE token = ?1),
+                    (SELECT COUNT(*) FROM rejected_deliveries WHERE token = ?1),
+                    (SELECT MAX(received_at) FROM deliveries WHERE token = ?1)",
+            [token],
+            |r| {
+                Ok(EndpointCounts {
+                    received: r.get(0)?,
+                    rejected: r.get(1)?,
+                    last_received_at: r.get(2)?,
+                })
+            },
+        )?)
     }
 
     /// Last delivery time and the number of failed or rejected deliveries

@@ -22,10 +22,12 @@ use rusqlite::Connection;
 
 pub use activity::NewActivity;
 pub use error::StoreError;
-pub use inbox::{DeliveryInsert, Endpoint, NewDelivery, NewRejected, StoredDelivery};
+pub use inbox::{
+    DeliveryInsert, Endpoint, EndpointCounts, NewDelivery, NewRejected, StoredDelivery,
+};
 pub use migrate::{migrations, SCHEMA_VERSION};
 pub use reports::BROAD_SEARCH;
-pub use sync_pages::{ResumePoint, SyncPage};
+pub use sync_pages::{Family, ResumePoint, SyncPage};
 pub use time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
 pub use workspace::{NewConnection, SANDBOX_WORKSPACE_ID};
 

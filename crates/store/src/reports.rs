@@ -130,6 +130,10 @@ impl Store {
             clauses.push("r.posting_id = ?".into());
             args.push(Box::new(p.to_string()));
         }
+        if let Some(st) = query.status.as_deref().filter(|s| !s.is_empty()) {
+            clauses.push("r.status = ?".into());
+            args.push(Box::new(st.to_string()));
+        }
         if let Some(min) = query.min_score {
             clauses.push("r.match_score >= ?".into());
             args.push(Box::new(min));

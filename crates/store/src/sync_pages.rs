@@ -145,6 +145,76 @@ impl Store {
     }
 }
 
+/// The local tables a sweep can clean, one per record family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Users,
+    Jobs,
+    Candidates,
+    Applications,
+}
+
+impl Store {
+    /// After a complete full listing: removes the family's local records
+    /// whose ids the ATS no longer returned (deleted there, and no webhook
+    /// said so). Returns how many were removed.
+    pub fn sweep_unseen(
+        &self,
+        connection_id: &str,
+        family: Family,
+        seen: &[String],
+    ) -> Result<usize, StoreError> {
+        let table = match family {
+            Family::Users => "ats_users",
+            Family::Jobs => "jobs",
+            Family::Candidates => "candidates",
+            Family::Applications => "applications",
+        };
+        self.in_transaction(|tx| {
+            tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS sweep_seen (id TEXT PRIMARY KEY) WITHOUT ROWID;
+                 DELETE FROM sweep_seen;",
+            )?;
+            {
+                let mut put = tx.prepare_cached("INSERT OR IGNORE INTO sweep_seen (id) VALUES (?1)")?;
+                for id in seen {
+                    put.execute([id])?;
+                }
+            }
+            let gone = format!(
+                "SELECT id FROM {table} WHERE connection_id = ?1 AND id NOT IN (SELECT id FROM sweep_seen)"
+            );
+            let removed: Vec<String> = tx
+                .prepare(&gone)?
+                .query_map([connection_id], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in &removed {
+                match family {
+                    Family::Jobs => {
+                        tx.execute(
+                            "DELETE FROM job_stages WHERE connection_id = ?1 AND job_id = ?2",
+                            params![connection_id, id],
+                        )?;
+                    }
+                    Family::Candidates => {
+                        tx.execute(
+                            "DELETE FROM applications WHERE connection_id = ?1 AND candidate_id = ?2",
+                            params![connection_id, id],
+                        )?;
+                    }
+                    Family::Users | Family::Applications => {}
+                }
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE connection_id = ?1 AND id = ?2"),
+                    params![connection_id, id],
+                )?;
+            }
+            tx.execute_batch("DELETE FROM sweep_seen;")?;
+            Ok(removed.len())
+        })
+    }
+}
+
 /// Change markers are RFC 3339 timestamps or integer milliseconds; compare
 /// numbers as numbers so "999" is not newer than "1000".
 fn newer(a: &str, b: &str) -> bool {

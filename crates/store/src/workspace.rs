@@ -96,6 +96,15 @@ impl Store {
         Ok(())
     }
 
+    /// Sandbox emulators listen on new ports after every start.
+    pub fn update_base_url(&self, id: &str, base_url: &str) -> Result<(), StoreError> {
+        self.writer().execute(
+            "UPDATE connections SET base_url = ?2 WHERE id = ?1",
+            params![id, base_url],
+        )?;
+        Ok(())
+    }
+
     pub fn set_token_expiry(&self, id: &str, expires_at: Option<i64>) -> Result<(), StoreError> {
         self.writer().execute(
             "UPDATE connections SET token_expires_at = ?2 WHERE id = ?1",

@@ -281,3 +281,24 @@ fn broad_searches_list_newest_first_and_precise_ones_best_match_first() {
     assert_eq!(precise.total, 1);
     assert_eq!(precise.items[0].interview_id, "r00003");
 }
+
+#[test]
+fn reports_filter_by_interview_status() {
+    let (_d, store) = fresh();
+    let mut dismissed = report("b", "p1", 45.0, 1_770_000_100.0, "spreadsheets");
+    dismissed.status = Some("dismissed".into());
+    store
+        .upsert_reports(&[
+            report("a", "p1", 82.0, 1_770_000_000.0, "kubernetes"),
+            dismissed,
+        ])
+        .unwrap();
+    let page = store
+        .list_reports(&ReportQuery {
+            status: Some("dismissed".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].interview_id, "b");
+}

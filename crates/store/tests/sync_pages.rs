@@ -236,3 +236,36 @@ fn deletions_merges_and_anonymisation_update_the_local_copy() {
     assert_eq!(anon.items[0].email, None);
     assert!(!anon.items[0].name.contains("First1"));
 }
+
+#[test]
+fn jobs_can_share_stage_ids() {
+    // Lever's stages are one list shared by every posting.
+    let (_dir, store) = store_with_connection();
+    let shared = |job: &str| {
+        vec![
+            StageRecord {
+                id: "lead-new".into(),
+                job_id: job.into(),
+                name: "New lead".into(),
+                priority: 0,
+                active: true,
+            },
+            StageRecord {
+                id: "assessment".into(),
+                job_id: job.into(),
+                name: "Assessment".into(),
+                priority: 1,
+                active: true,
+            },
+        ]
+    };
+    store
+        .store_fetched_stages("c", "p1", &shared("p1"))
+        .unwrap();
+    store
+        .store_fetched_stages("c", "p2", &shared("p2"))
+        .unwrap();
+    assert_eq!(store.job_stages("c", "p1").unwrap().len(), 2);
+    assert_eq!(store.job_stages("c", "p2").unwrap().len(), 2);
+    assert_eq!(count(&store, "stages"), 4);
+}

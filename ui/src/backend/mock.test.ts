@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type JobQuery, type ReportQuery } from "../bindings";
-import { agent, job, line, report, webhook } from "../test/fixtures";
-import { createMockBackend, queryJobs, queryReports, scoreDistribution } from "./mock";
+import type { ApiError, AppEvent, CandidateQuery } from "../bindings";
+import { agent, candidate, connection, job, line, report, webhook } from "../test/fixtures";
+import { createMockBackend, queryCandidates, queryJobs, queryReports, scoreDistribution } from "./mock";
 import { demoData } from "./demo";
 import { pdfString, writePdf } from "./demoPdf";
 
@@ -179,5 +180,126 @@ describe("mock backend", () => {
     const body = file.slice(file.indexOf("stream\n") + 7);
     expect(body.slice(length)).toMatch(/^\nendstream/);
     expect(pdfString("a—b “c” ✓ \\")).toBe("(a\x97b \x93c\x94 ? \\\\)");
+  });
+
+  it("filters candidates by connection, job, stage name and status through their applications", () => {
+    const cq: CandidateQuery = { search: null, connection_id: null, job_id: null, stage: null, status: null, sort: "name", dir: "asc", offset: 0, limit: 0 };
+    const rows = [candidate({ id: "1", name: "A" }), candidate({ id: "2", name: "B" }), candidate({ id: "3", name: "C", connection_id: "c2", job_name: "Backend Engineer", stage_name: "Onsite" })];
+    const apps = [
+      { connection_id: "c1", candidate_id: "1", job_id: "j1", stage: "Onsite", status: "active" },
+      { connection_id: "c1", candidate_id: "1", job_id: "j2", stage: "Offer", status: "hired" },
+      { connection_id: "c1", candidate_id: "2", job_id: "j1", stage: "Screen", status: "rejected" },
+    ];
+    const jobs = [job({ id: "j1", name: "Backend Engineer" }), job({ id: "x", connection_id: "c2", name: "Backend Engineer" })];
+    const ids = (q: Partial<CandidateQuery>) => queryCandidates(rows, { ...cq, ...q }, apps, jobs).items.map((c) => c.id);
+    expect(ids({})).toEqual(["1", "2", "3"]);
+    expect(ids({ connection_id: "c2" })).toEqual(["3"]);
+    expect(ids({ job_id: "j1" })).toEqual(["1", "2"]);
+    expect(ids({ job_id: "j1", stage: "onsite" })).toEqual(["1"]);
+    // Stage and status must hold for the same application.
+    expect(ids({ job_id: "j1", status: "hired" })).toEqual([]);
+    expect(ids({ status: "hired" })).toEqual(["1"]);
+    // A row without applications is matched on its latest application.
+    expect(ids({ connection_id: "c2", job_id: "x", stage: "Onsite" })).toEqual(["3"]);
+  });
+
+  it("connects: validates fields, refuses wrong secrets, keeps the sandbox's word", async () => {
+    const backend = createMockBackend();
+    const req = { provider: "greenhouse" as const, kind: "api_key" as const, sandbox: false, fields: {} };
+    await expect(backend.connect(req)).rejects.toEqual({ code: "invalid_input", message: "Fill in Harvest API key." });
+    const refused = await backend.connect({ ...req, fields: { api_key: "nope" } }).catch((e: unknown) => e as ApiError);
+    expect(refused).toMatchObject({ code: "unauthorized" });
+    expect((refused as ApiError).message).toContain("Greenhouse rejected the Harvest API key");
+    expect(backend.data.connections).toEqual([]);
+    expect(backend.data.credentials).toEqual({});
+    await expect(backend.connect({ ...req, kind: "oauth_code" })).rejects.toMatchObject({ code: "invalid_input" });
+
+    const conn = await backend.connect({ ...req, fields: { api_key: "valid-key", on_behalf_of: "42" } });
+    expect(conn).toMatchObject({ provider: "greenhouse", state: "connected", auth_kind: "api_key", sandbox: false, token_expires_at: null });
+    expect(JSON.stringify(await backend.integrations(), (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))).not.toContain("valid-key");
+    expect(backend.data.credentials[conn.id]).toEqual({ api_key: "valid-key", on_behalf_of: "42" });
+    const cards = await backend.integrations();
+    expect(cards.map((c) => [c.provider, c.connection?.id ?? null, c.webhook !== null])).toEqual([
+      ["greenhouse", conn.id, true],
+      ["lever", null, false],
+      ["workday", null, false],
+    ]);
+  });
+
+  it("plays an OAuth flow as events: waiting, then succeeded or cancelled", async () => {
+    const backend = createMockBackend({ oauthDelayMs: null });
+    const events: AppEvent[] = [];
+    backend.subscribe((e) => events.push(e));
+    const req = { provider: "lever" as const, kind: "oauth_code" as const, sandbox: true, fields: {} };
+    const flow = await backend.start_oauth(req);
+    expect(flow).toMatchObject({ status: "waiting", provider: "lever", connection_id: null, error: null });
+    expect(flow.authorize_url).toMatch(/^http:\/\/127\.0\.0\.1:47110\/lever\/oauth\/authorize\?response_type=code&/);
+    backend.finishOAuth(flow.flow_id);
+    const done = events.find((e) => e.type === "oauth_flow");
+    expect(done).toMatchObject({ type: "oauth_flow", flow: { flow_id: flow.flow_id, status: "succeeded" } });
+    expect(await backend.oauth_flow({ flow_id: flow.flow_id })).toMatchObject({ status: "succeeded", connection_id: backend.data.connections[0]?.id });
+
+    const second = await backend.start_oauth(req);
+    await backend.cancel_oauth({ flow_id: second.flow_id });
+    expect(await backend.oauth_flow({ flow_id: second.flow_id })).toMatchObject({ status: "cancelled" });
+    await expect(backend.oauth_flow({ flow_id: "nope" })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("syncs one connection step by step with progress events, and cancels like the core", async () => {
+    const backend = createMockBackend({ connections: [connection()], simulateSync: "manual" });
+    const events: AppEvent[] = [];
+    backend.subscribe((e) => events.push(e));
+    await backend.sync_now({ connection_id: "c1" });
+    expect(backend.data.connections[0]?.sync).toMatchObject({ state: "running", phase: "starting" });
+    backend.advanceSync();
+    expect(events.at(-1)).toEqual({ type: "sync_progress", connection_id: "c1", phase: "users", done: 10, total: 38 });
+    expect(backend.data.status.sync).toMatchObject({ state: "running", phase: "users", done: 10 });
+    await backend.cancel_sync({ connection_id: "c1" });
+    expect(events.find((e) => e.type === "sync_failed")).toMatchObject({ error: { code: "cancelled" } });
+    expect(backend.data.connections[0]).toMatchObject({ state: "connected", sync: { state: "idle", last_error: { code: "cancelled" } } });
+
+    await backend.sync_now({ connection_id: null });
+    backend.finishSync();
+    expect(events.some((e) => e.type === "sync_finished")).toBe(true);
+    expect(backend.data.connections[0]?.sync.state).toBe("idle");
+
+    await backend.sync_now({ connection_id: "c1" });
+    backend.failSync("c1", { code: "unauthorized", message: "401 from Greenhouse" });
+    expect(backend.data.connections[0]).toMatchObject({ state: "needs_reconnect", detail: "401 from Greenhouse", sync: { state: "failed" } });
+    await expect(backend.sync_now({ connection_id: "c1" })).rejects.toMatchObject({ code: "needs_reconnect" });
+  });
+
+  it("disconnect removes the connection's local data and secrets only", async () => {
+    const backend = createMockBackend({
+      connections: [connection(), connection({ id: "c2", provider: "lever" })],
+      jobs: [job({ id: "1" }), job({ id: "2", connection_id: "c2" })],
+      stages: { "1": [], "2": [] },
+      candidates: [candidate({ id: "a" }), candidate({ id: "b", connection_id: "c2" })],
+      credentials: { c1: { api_key: "k" }, c2: { api_key: "k2" } },
+      webhookSecrets: { "c1/": "s" },
+    });
+    await backend.disconnect({ connection_id: "c1" });
+    expect(backend.data.connections.map((c) => c.id)).toEqual(["c2"]);
+    expect(backend.data.jobs.map((j) => j.id)).toEqual(["2"]);
+    expect(Object.keys(backend.data.stages)).toEqual(["2"]);
+    expect(backend.data.candidates.map((c) => c.id)).toEqual(["b"]);
+    expect(backend.data.credentials).toEqual({ c2: { api_key: "k2" } });
+    expect(backend.data.webhookSecrets).toEqual({});
+    await expect(backend.disconnect({ connection_id: "c1" })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("validates webhook secrets and the sync interval", async () => {
+    const backend = createMockBackend({
+      connections: [connection({ id: "lv", provider: "lever" })],
+      atsWebhooks: { lv: { connection_id: "lv", url: "u", secret_configured: false, missing_events: ["candidateHired"], received: 0, rejected: 0, last_received_at: null } },
+    });
+    await expect(backend.set_webhook_secret({ connection_id: "lv", event: null, secret: "t" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.set_webhook_secret({ connection_id: "lv", event: "candidateHired", secret: " " })).rejects.toMatchObject({ code: "invalid_input" });
+    const hook = await backend.set_webhook_secret({ connection_id: "lv", event: "candidateHired", secret: "t" });
+    expect(hook).toMatchObject({ secret_configured: true, missing_events: [] });
+    expect(JSON.stringify(hook)).not.toContain('"t"');
+    await expect(backend.set_sync_settings({ interval_minutes: 1441 })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.set_sync_settings({ interval_minutes: 30 })).resolves.toEqual({ interval_minutes: 30 });
+    await expect(backend.sync_settings()).resolves.toEqual({ interval_minutes: 30 });
   });
 });

@@ -246,7 +246,8 @@ export function queryCandidates(
     list.push({ job_id: a.job_id, job_name: null, stage: a.stage, status: a.status });
     byCandidate.set(key, list);
   }
-  const job = q.job_id ? jobs.find((j) => j.id === q.job_id && (!q.connection_id || j.connection_id === q.connection_id)) : undefined;
+  // The chosen job's name in each connection (job ids are only unique per ATS).
+  const jobNames = new Map(jobs.filter((j) => j.id === q.job_id).map((j) => [j.connection_id, j.name]));
   const appFiltered = q.job_id !== null || stage !== null || q.status !== null;
   let rows = candidates.filter((c) => {
     if (q.connection_id && c.connection_id !== q.connection_id) return false;
@@ -256,7 +257,7 @@ export function queryCandidates(
       ];
       const ok = apps.some(
         (a) =>
-          (q.job_id === null || a.job_id === q.job_id || (a.job_id === null && job !== undefined && a.job_name === job.name)) &&
+          (q.job_id === null || a.job_id === q.job_id || (a.job_id === null && a.job_name !== null && jobNames.get(c.connection_id) === a.job_name)) &&
           (stage === null || a.stage?.toLowerCase() === stage) &&
           (q.status === null || a.status === q.status),
       );
@@ -363,6 +364,7 @@ export function queryReports(reports: ReportDetail[], q: ReportQuery): ReportPag
   const scored = reports.flatMap((r) => {
     const row = r.row;
     if (q.posting_id && row.posting_id !== q.posting_id) return [];
+    if (q.status && row.status !== q.status) return [];
     if (q.min_score !== null && (row.match_score === null || row.match_score < q.min_score)) return [];
     if (q.max_score !== null && (row.match_score === null || row.match_score > q.max_score)) return [];
     const at = time(row.reported_at) ?? 0;
@@ -544,7 +546,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function refreshOverall() {
     const all = data.connections.map((c) => c.sync);
     const running = all.find((s) => s.state === "running");
-    const latest = [...all].sort((a, b) => cmp(b.last_finished_at, a.last_finished_at))[0];
+    const latest = all.filter((s) => s.last_finished_at !== null || s.last_error !== null).sort((a, b) => cmp(b.last_finished_at ?? "", a.last_finished_at ?? ""))[0];
     const pick = running ?? latest;
     if (pick) data.status.sync = { ...pick };
   }
@@ -554,7 +556,8 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function startSync(conn: ConnectionView) {
     if (runs.has(conn.id)) return;
     const hasData = data.jobs.some((j) => j.connection_id === conn.id);
-    const seed = !hasData && isAts(conn.provider) ? seedFor(conn.provider, conn.id) : null;
+    // A freshly connected sandbox ATS brings its small data set with its first sync.
+    const seed = !hasData && conn.counts.jobs === 0 && isAts(conn.provider) ? seedFor(conn.provider, conn.id) : null;
     const counts = seed?.counts ?? conn.counts;
     const frames = SYNC_PHASES.flatMap((phase) => {
       const total = counts[phase];
@@ -692,7 +695,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
       counts: existing?.counts ?? { ...ZERO_COUNTS },
       auth_kind: option.kind,
       identity: identityFor(provider, option.kind, req.sandbox),
-      token_expires_at: expiring ? BigInt(Math.floor(Date.now() / 1000) + 3600) : null,
+      token_expires_at: expiring ? Math.floor(Date.now() / 1000) + 3600 : null,
       sync: existing?.sync ?? idleSync(),
     };
     if (existing) data.connections[data.connections.indexOf(existing)] = conn;

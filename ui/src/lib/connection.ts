@@ -13,9 +13,9 @@ const MINUTE = 60_000;
 
 /**
  * "Token expires in 52 min" from an OAuth access-token expiry in unix
- * seconds (`bigint` in the generated type, a plain number over IPC).
+ * seconds.
  */
-export function tokenExpiryText(expiresAt: bigint | number | null, now: Date): string | null {
+export function tokenExpiryText(expiresAt: number | null, now: Date): string | null {
   if (expiresAt === null) return null;
   const left = Number(expiresAt) * 1000 - now.getTime();
   if (left <= 0) return "Token expired; it is renewed on the next call";

@@ -115,6 +115,18 @@ describe("Reports list", () => {
     await waitFor(() => expect(reportCalls(mock).at(-1)).toMatchObject({ from: new Date(2025, 2, 1).toISOString(), min_score: 60 }));
   });
 
+  it("filters by interview status", async () => {
+    const reports = two();
+    reports[1]!.row.status = "dismissed";
+    const mock = createMockBackend({ reports, agents });
+    const { user } = renderApp({ backend: mock, screen: "reports" });
+    await screen.findAllByTestId("report-row");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Status" }), "dismissed");
+    await waitFor(() => expect(reportCalls(mock).at(-1)).toMatchObject({ status: "dismissed" }));
+    await waitFor(() => expect(screen.getAllByTestId("report-row")).toHaveLength(1));
+    expect(screen.getByTestId("report-row")).toHaveTextContent("Omar Haddad");
+  });
+
   it("sorts by score through the column header", async () => {
     const mock = createMockBackend({ reports: two(), agents });
     const { user } = renderApp({ backend: mock, screen: "reports" });

@@ -23,6 +23,7 @@ export const REPORT_SEARCH_DEBOUNCE_MS = 250;
 interface Filters {
   search: string;
   postingId: string;
+  status: string;
   minScore: string;
   maxScore: string;
   /** `YYYY-MM-DD` from the date inputs, local days. */
@@ -30,7 +31,10 @@ interface Filters {
   to: string;
 }
 
-const NO_FILTERS: Filters = { search: "", postingId: "", minScore: "", maxScore: "", from: "", to: "" };
+const NO_FILTERS: Filters = { search: "", postingId: "", status: "", minScore: "", maxScore: "", from: "", to: "" };
+
+/** Interview statuses the platform reports (v2 `interviews/{id}/data`). */
+const STATUSES = ["completed", "shortlisted", "dismissed", "knocked_out", "evaluating", "in_progress", "pending"];
 
 /** "75" -> 75; blank or not a number -> null; clamped to 0-100. */
 export function parseScore(s: string): number | null {
@@ -170,6 +174,7 @@ export function Reports() {
   const query: Omit<ReportQuery, "offset" | "limit"> = {
     search: term || null,
     posting_id: filters.postingId || null,
+    status: filters.status || undefined,
     min_score: minScore,
     max_score: maxScore,
     from: dayBound(filters.from, false),
@@ -182,7 +187,7 @@ export function Reports() {
     fetchPage: (offset, limit) => backend.list_reports({ ...query, offset, limit }),
   });
   const filtered =
-    query.search !== null || query.posting_id !== null || query.min_score !== null || query.max_score !== null || query.from !== null || query.to !== null;
+    query.search !== null || query.posting_id !== null || query.status !== undefined || query.min_score !== null || query.max_score !== null || query.from !== null || query.to !== null;
   const dirty = Object.values(filters).some((v) => v !== "");
   const shownSort: SortState<ReportSort> | null = sort ?? (query.search ? null : { key: "reported_at", dir: "desc" });
 
@@ -292,6 +297,14 @@ export function Reports() {
                   {a.archived ? " (archived)" : ""}
                 </option>
               ))}
+          </select>
+          <select className="select" aria-label="Status" value={filters.status} onChange={(e) => set("status", e.target.value)}>
+            <option value="">Any status</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("_", " ")}
+              </option>
+            ))}
           </select>
           <span className="field">
             <span className="field__label">Score</span>

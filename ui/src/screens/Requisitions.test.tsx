@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import { describe, expect, it } from "vitest";
 import type { JobQuery } from "../bindings";
 import { createMockBackend } from "../backend/mock";
-import { job, jobs } from "../test/fixtures";
+import { connection, job, jobs } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 const three = [
@@ -62,6 +62,24 @@ describe("Requisitions", () => {
     await user.click(screen.getByRole("button", { name: "Requisition" }));
     await waitFor(() => expect(jobCalls(mock).at(-1)).toMatchObject({ sort: "name", dir: "desc" }));
     expect(screen.getByRole("columnheader", { name: "Requisition" })).toHaveAttribute("aria-sort", "descending");
+  });
+
+  it("filters by ATS connection", async () => {
+    const mock = createMockBackend({
+      connections: [connection(), connection({ id: "lv", provider: "lever", label: "Acme on Lever" })],
+      jobs: [...three, job({ id: "9", connection_id: "lv", name: "Lever Role" })],
+    });
+    const { user } = renderApp({ backend: mock });
+    await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(4));
+    const select = screen.getByTestId("filter-connection");
+    await waitFor(() => expect(within(select).getByRole("option", { name: "Lever — Acme on Lever" })).toBeInTheDocument());
+    await user.selectOptions(select, "lv");
+    await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(1));
+    expect(screen.getByTestId("job-row")).toHaveTextContent("Lever Role");
+    expect(jobCalls(mock).at(-1)).toMatchObject({ connection_id: "lv", status: null });
+    await user.click(within(screen.getByTestId("filter-status")).getByRole("button", { name: "Closed" }));
+    await waitFor(() => expect(jobCalls(mock).at(-1)).toMatchObject({ connection_id: "lv", status: "closed" }));
+    expect(await screen.findByTestId("empty-state")).toHaveTextContent("No closed requisitions.");
   });
 
   it("shows what to do next when there are no jobs at all", async () => {

@@ -55,6 +55,12 @@ export function candidate(over: Partial<CandidateRow> = {}): CandidateRow {
   };
 }
 
+export function candidates(n: number): CandidateRow[] {
+  return Array.from({ length: n }, (_, i) =>
+    candidate({ id: String(500_000_000 + i), name: `Person ${String(i).padStart(6, "0")}`, email: `p${i}@example.com` }),
+  );
+}
+
 export function connection(over: Partial<ConnectionView> = {}): ConnectionView {
   return {
     id: "c1",

@@ -103,6 +103,10 @@ pub(crate) struct Hooks {
     timeout: Duration,
     next_id: AtomicU64,
     events: AtomicU64,
+    /// Differs per emulator start: Greenhouse never reuses an event id, so
+    /// a receiver that keeps its inbox across restarts must not see the
+    /// ids of a previous run again.
+    run: u64,
 }
 
 impl Hooks {
@@ -114,6 +118,7 @@ impl Hooks {
             timeout,
             next_id: AtomicU64::new(0),
             events: AtomicU64::new(0),
+            run: rand::random(),
         }
     }
 
@@ -224,7 +229,7 @@ fn event_id(seed: u64, n: u64) -> String {
 
 fn next_event_id(st: &GhState) -> String {
     let n = st.hooks.events.fetch_add(1, Ordering::Relaxed) + 1;
-    event_id(st.seed, n)
+    event_id(st.seed ^ st.hooks.run, n)
 }
 
 /// Registers a web hook and pings it; a failed ping leaves it disabled.

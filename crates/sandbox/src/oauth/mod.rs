@@ -33,7 +33,10 @@ use url::Url;
 use crate::clock::now_ms;
 
 mod authorize;
+mod person;
 mod token;
+
+pub use person::{answer_consent, Decision};
 
 use authorize::{authorize_decision, authorize_page};
 use token::token;

@@ -26,3 +26,19 @@ CREATE TABLE stage_refresh (
     job_id         TEXT NOT NULL,
     PRIMARY KEY (connection_id, job_id)
 ) WITHOUT ROWID;
+
+-- Lever's stages are shared by every posting, so a stage id is unique only
+-- within its job here: key the table by job too.
+CREATE TABLE job_stages_v2 (
+    connection_id  TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    job_id         TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    priority       INTEGER NOT NULL DEFAULT 0,
+    active         INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (connection_id, job_id, id)
+) WITHOUT ROWID;
+INSERT INTO job_stages_v2 (connection_id, job_id, id, name, priority, active)
+    SELECT connection_id, job_id, id, name, priority, active FROM job_stages;
+DROP TABLE job_stages;
+ALTER TABLE job_stages_v2 RENAME TO job_stages;

@@ -2,7 +2,6 @@ import { useState } from "react";
 import type { AuthKind, ConnectRequest, IntegrationCard } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Loading } from "../../components/Feedback";
-import { RelativeTime } from "../../components/Time";
 import { toApiError } from "../../lib/errors";
 import { useConnect, useOAuthFlow, useStartOAuth } from "../../queries";
 import { AtsWebhook } from "./AtsWebhook";
@@ -155,10 +154,6 @@ export function AtsCard({ card }: { card: IntegrationCard }) {
           <dt>Base URL</dt>
           <dd className="mono" title={conn.base_url}>
             {conn.base_url}
-          </dd>
-          <dt>Last sync</dt>
-          <dd>
-            <RelativeTime iso={conn.last_sync_at} empty="Never" />
           </dd>
         </dl>
       ) : (

@@ -3,7 +3,7 @@ import { PROVIDER_NAMES, tokenExpiryText } from "../../lib/connection";
 import { useNow } from "../../lib/useNow";
 
 /** "Token expires in 52 min", kept true as time passes. */
-function TokenExpiry({ provider, expiresAt }: { provider: Provider; expiresAt: bigint | number }) {
+function TokenExpiry({ provider, expiresAt }: { provider: Provider; expiresAt: number }) {
   const now = useNow(15_000);
   return (
     <span className="conn-status__expiry" data-testid={`token-expiry-${provider}`}>
