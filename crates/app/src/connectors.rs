@@ -240,13 +240,9 @@ fn secret(fields: &Fields) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The vendor name `AtsError`s and token endpoints carry.
 fn vendor(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Greenhouse => "Greenhouse",
-        Provider::Lever => "Lever",
-        Provider::Workday => "Workday",
-        Provider::InterviewPlatform => "Interview platform",
-    }
+    crate::connections::provider_name(provider)
 }
 
 /// The token endpoint of an OAuth connection.

@@ -91,7 +91,11 @@ impl SyncRun<'_> {
         loop {
             requests += 1;
             if let Some(newest) = page.newest.take() {
-                if at.newest.as_deref().is_none_or(|n| newer(&newest, n)) {
+                if at
+                    .newest
+                    .as_deref()
+                    .is_none_or(|n| reqlink_store::newer_marker(&newest, n))
+                {
                     at.newest = Some(newest);
                 }
             }
@@ -272,14 +276,6 @@ fn cancelled() -> ApiError {
         ErrorCode::Cancelled,
         "Sync cancelled. The next sync continues where this one stopped.",
     )
-}
-
-/// Change markers are RFC 3339 timestamps or integer milliseconds.
-fn newer(a: &str, b: &str) -> bool {
-    match (a.parse::<i128>(), b.parse::<i128>()) {
-        (Ok(a), Ok(b)) => a > b,
-        _ => a > b,
-    }
 }
 
 /// Runs blocking SQLite work off the async workers.

@@ -27,7 +27,7 @@ pub use inbox::{
 };
 pub use migrate::{migrations, SCHEMA_VERSION};
 pub use reports::BROAD_SEARCH;
-pub use sync_pages::{Family, ResumePoint, SyncPage};
+pub use sync_pages::{newer_marker, Family, ResumePoint, SyncPage};
 pub use time_fmt::{rfc3339_to_unix, unix_to_rfc3339};
 pub use workspace::{NewConnection, SANDBOX_WORKSPACE_ID};
 

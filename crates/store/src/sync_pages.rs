@@ -78,7 +78,7 @@ impl Store {
                                 |row| row.get(0),
                             )
                             .optional()?;
-                        if current.as_deref().is_none_or(|c| newer(newest, c)) {
+                        if current.as_deref().is_none_or(|c| newer_marker(newest, c)) {
                             tx.execute(
                                 "INSERT OR REPLACE INTO sync_cursors (connection_id, resource, cursor)
                                  VALUES (?1, ?2, ?3)",
@@ -217,7 +217,7 @@ impl Store {
 
 /// Change markers are RFC 3339 timestamps or integer milliseconds; compare
 /// numbers as numbers so "999" is not newer than "1000".
-fn newer(a: &str, b: &str) -> bool {
+pub fn newer_marker(a: &str, b: &str) -> bool {
     match (a.parse::<i128>(), b.parse::<i128>()) {
         (Ok(a), Ok(b)) => a > b,
         _ => a > b,
