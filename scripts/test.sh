@@ -9,6 +9,8 @@ install_system_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 check_toolchains
 install_ui_packages
 cd "$REPO_ROOT"
+# A one-off build gains nothing from incremental caches, which cost gigabytes.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 say "UI: typecheck, lint, unit tests"
 npm --prefix ui run --silent typecheck
@@ -27,7 +29,9 @@ say "Rust: unit and integration tests"
 "${RUST_TEST[@]}" --workspace
 
 say "Building the desktop app for the end-to-end tests"
-cargo build -p reqlink-desktop
+# Every cargo call here selects the whole workspace so that features unify the
+# same way each time and no crate is compiled twice in different shapes.
+cargo build --workspace --bins
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   say "Installing tauri-driver"
   cargo install tauri-driver --locked --quiet
@@ -36,8 +40,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 say "End to end: the real app window under Xvfb (screenshots in target/e2e-screenshots/)"
 if [ "${RUST_TEST[1]}" = nextest ]; then
-  cargo nextest run -p reqlink-e2e --run-ignored only --test-threads 1 --no-fail-fast
+  cargo nextest run --workspace -E 'package(reqlink-e2e)' --run-ignored only --test-threads 1 --no-fail-fast
 else
-  cargo test -p reqlink-e2e --no-fail-fast -- --ignored --test-threads 1
+  cargo test --workspace --no-fail-fast --test 'e2e_*' -- --ignored --test-threads 1
 fi
 say "All tests passed"
