@@ -78,7 +78,11 @@ status: string | null, sort: JobSort | null, dir: SortDir | null, offset: number
  */
 limit: number, };
 
-export type JobRow = { id: string, connection_id: string, name: string, requisition_id: string | null, status: string, departments: Array<string>, offices: Array<string>, opened_at: string | null, updated_at: string | null, stage_count: number, application_count: number, };
+export type JobRow = { id: string, connection_id: string, name: string, requisition_id: string | null, status: string, departments: Array<string>, offices: Array<string>, opened_at: string | null, updated_at: string | null, stage_count: number, application_count: number, 
+/**
+ * The active link of this job to an interview agent.
+ */
+link_id: string | null, linked_agent: string | null, };
 
 export type JobPage = { items: Array<JobRow>, total: number, };
 
@@ -148,7 +152,7 @@ limit: number, };
 
 export type SyncSummary = { connection_id: string, counts: EntityCounts, requests: number, elapsed_ms: number, finished_at: string, };
 
-export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, } | { "type": "oauth_flow", flow: OAuthFlowView, };
+export type AppEvent = { "type": "sync_progress", connection_id: string, phase: string, done: number, total: number | null, } | { "type": "sync_finished", summary: SyncSummary, } | { "type": "sync_failed", connection_id: string, error: ApiError, } | { "type": "data_changed", entities: Array<string>, } | { "type": "oauth_flow", flow: OAuthFlowView, } | { "type": "export_finished", summary: ExportSummary, };
 
 export type ReportSort = "reported_at" | "score" | "candidate";
 
@@ -158,6 +162,11 @@ export type ReportQuery = {
  * evaluation summaries.
  */
 search: string | null, posting_id: string | null, 
+/**
+ * Requisition filter: reports of candidates invited from this job, or
+ * of an agent linked to it.
+ */
+connection_id?: string, job_id?: string, 
 /**
  * The interview's status as the platform reports it (`completed`,
  * `shortlisted`, `dismissed`, ...).
@@ -173,6 +182,10 @@ from: string | null, to: string | null, sort: ReportSort | null, dir: SortDir | 
 limit: number, };
 
 export type ReportRow = { interview_id: string, posting_id: string, posting_title: string | null, candidate_name: string | null, candidate_email: string | null, match_score: number | null, status: string | null, interviewed_at: string | null, reported_at: string, has_pdf: boolean, 
+/**
+ * "Exported to <ATS>" marks, one per ATS the candidate went to.
+ */
+exported: Array<ExportMark>, 
 /**
  * With a search: the best matching passage, hits delimited by
  * U+E000 / U+E001.
@@ -364,6 +377,151 @@ export type SecretStoreStatus = {
  */
 backend: string, warning: string | null, };
 
+export type LinkSettings = { 
+/**
+ * Entering any of these stages sends the interview invite.
+ */
+trigger_stage_ids: Array<string>, 
+/**
+ * Where to move the candidate once the interview is completed (used
+ * when no score rule applies).
+ */
+complete_stage_id: string | null, 
+/**
+ * Match score (0-100) at or above which the candidate passes.
+ */
+pass_threshold: number | null, pass_stage_id: string | null, fail_stage_id: string | null, write_note: boolean, write_pdf: boolean, write_move: boolean, };
+
+export type LinkRequest = { connection_id: string, job_ids: Array<string>, posting_id: string, settings: LinkSettings, 
+/**
+ * Replace an existing link of a job to another agent (one agent per
+ * requisition); without it such a job is refused.
+ */
+replace?: boolean, };
+
+export type LinkWarningCode = "agent_archived" | "job_closed" | "linked_elsewhere" | "no_mapped_user" | "no_trigger_stage" | "stage_missing" | "unknown_job";
+
+export type LinkWarning = { job_id: string, code: LinkWarningCode, message: string, 
+/**
+ * A blocking warning stops the link from being saved.
+ */
+blocking: boolean, };
+
+export type FunnelCounts = { 
+/**
+ * Applications currently in a trigger stage.
+ */
+in_trigger_stage: number, invited: number, started: number, completed: number, reported: number, written_back: number, 
+/**
+ * Invites or writes that failed and wait for a retry or a person.
+ */
+failing: number, };
+
+export type LinkView = { id: string, connection_id: string, provider: Provider, job_id: string, job_name: string, job_status: string, requisition_id: string | null, posting_id: string, agent_title: string | null, settings: LinkSettings, 
+/**
+ * Stage names for display, keyed like the settings' ids.
+ */
+stage_names: Array<StageName>, 
+/**
+ * False once unlinked: no new invites, history kept.
+ */
+active: boolean, created_at: string, unlinked_at: string | null, warnings: Array<LinkWarning>, funnel: FunnelCounts, };
+
+export type StageName = { id: string, name: string, };
+
+export type LinkQuery = { connection_id: string | null, job_id: string | null, posting_id: string | null, 
+/**
+ * Also list unlinked (inactive) links.
+ */
+include_inactive: boolean, };
+
+export type LinkIdRequest = { link_id: string, };
+
+export type LinkTestResult = { invite_id: string, application_id: string, candidate_name: string, 
+/**
+ * What happens next, in words ("invite queued; watch the pipeline").
+ */
+message: string, };
+
+export type InviteState = "queued" | "sending" | "sent" | "unconfirmed" | "failed" | "skipped";
+
+export type WriteKind = "note" | "attachment" | "stage_move";
+
+export type OutboxState = "pending" | "done" | "dead" | "discarded";
+
+export type OutboxRow = { id: string, connection_id: string, link_id: string, application_id: string, candidate_name: string, interview_id: string, kind: WriteKind, state: OutboxState, attempts: number, 
+/**
+ * When the next attempt is due (pending rows).
+ */
+next_attempt_at: string | null, last_error: string | null, created_at: string, done_at: string | null, };
+
+export type OutboxQuery = { state: OutboxState | null, link_id: string | null, };
+
+export type OutboxRequest = { id: string, };
+
+export type InviteRequest = { invite_id: string, };
+
+export type TimelineEntry = { at: string, 
+/**
+ * `stage_entered`, `invite_sent`, `interview_started`, `note_written`, ...
+ */
+kind: string, message: string, error: boolean, };
+
+export type PipelineCandidate = { application_id: string, candidate_id: string, candidate_name: string, email: string | null, stage_name: string | null, invite_id: string | null, invite_state: InviteState | null, interview_id: string | null, interview_url: string | null, match_score: number | null, 
+/**
+ * Furthest step reached: `in_trigger_stage`, `invited`, `started`,
+ * `completed`, `reported`, `written_back`.
+ */
+step: string, last_error: string | null, timeline: Array<TimelineEntry>, };
+
+export type PipelineView = { link: LinkView, candidates: Array<PipelineCandidate>, };
+
+export type ConsoleUser = { id: string, name: string, email: string | null, };
+
+export type AtsUserRow = { id: string, name: string, email: string | null, disabled: boolean, };
+
+export type UserMapping = { console_user_id: string, ats_user_id: string, 
+/**
+ * The ATS user exists and is not disabled.
+ */
+active: boolean, };
+
+export type UserMappingView = { connection_id: string, provider: Provider, 
+/**
+ * How this ATS identifies a user: "user id", "e-mail", "worker".
+ */
+matched_by: string, console_users: Array<ConsoleUser>, ats_users: Array<AtsUserRow>, mappings: Array<UserMapping>, 
+/**
+ * The console user whose mapping writes use by default.
+ */
+default_console_user_id: string | null, };
+
+export type UserMappingRequest = { connection_id: string, console_user_id: string, 
+/**
+ * `None` removes the mapping.
+ */
+ats_user_id: string | null, };
+
+export type ConsoleUserRequest = { name: string, email: string | null, };
+
+export type ExportRequest = { connection_id: string, interview_ids: Array<string>, 
+/**
+ * Greenhouse jobs or Lever postings selected for the export.
+ */
+job_ids: Array<string>, };
+
+export type ExportKind = "candidate" | "prospect" | "opportunity" | "general_opportunity";
+
+export type ExportResult = { interview_id: string, candidate_name: string, ok: boolean, kind: ExportKind | null, ats_candidate_id: string | null, 
+/**
+ * Why it failed, or why it was skipped (already exported).
+ */
+message: string | null, };
+
+export type ExportSummary = { connection_id: string, provider: Provider, succeeded: number, failed: number, skipped: number, results: Array<ExportResult>, };
+
+export type ExportMark = { connection_id: string, provider: Provider, ats_candidate_id: string, exported_at: string, };
+
 /** Every desktop command; the Tauri backend and the test mock both implement it. */
 export interface Commands {
   app_status(): Promise<AppStatus>;
@@ -397,6 +555,20 @@ export interface Commands {
   get_report(req: ReportRequest): Promise<ReportDetail>;
   report_pdf(req: ReportRequest): Promise<ReportPdf>;
   score_distribution(): Promise<Array<ScoreDistribution>>;
+  list_links(req: LinkQuery): Promise<Array<LinkView>>;
+  preview_link(req: LinkRequest): Promise<Array<LinkWarning>>;
+  save_link(req: LinkRequest): Promise<Array<LinkView>>;
+  unlink(req: LinkIdRequest): Promise<null>;
+  test_link(req: LinkIdRequest): Promise<LinkTestResult>;
+  pipeline(req: LinkIdRequest): Promise<PipelineView>;
+  invite_now(req: InviteRequest): Promise<null>;
+  list_outbox(req: OutboxQuery): Promise<Array<OutboxRow>>;
+  retry_outbox(req: OutboxRequest): Promise<null>;
+  discard_outbox(req: OutboxRequest): Promise<null>;
+  user_mappings(req: ConnectionRequest): Promise<UserMappingView>;
+  set_user_mapping(req: UserMappingRequest): Promise<UserMappingView>;
+  add_console_user(req: ConsoleUserRequest): Promise<ConsoleUser>;
+  export_candidates(req: ExportRequest): Promise<ExportSummary>;
 }
 
 export const COMMAND_NAMES = [
@@ -431,6 +603,20 @@ export const COMMAND_NAMES = [
   "get_report",
   "report_pdf",
   "score_distribution",
+  "list_links",
+  "preview_link",
+  "save_link",
+  "unlink",
+  "test_link",
+  "pipeline",
+  "invite_now",
+  "list_outbox",
+  "retry_outbox",
+  "discard_outbox",
+  "user_mappings",
+  "set_user_mapping",
+  "add_console_user",
+  "export_candidates",
 ] as const;
 
 /** The window event channel carrying `AppEvent`s. */

@@ -12,11 +12,16 @@ mod connections;
 mod connectors;
 mod core;
 mod events;
+mod export;
 mod inbox;
+mod links;
+mod outbox;
+mod pipeline;
 mod reconcile;
 mod reports;
 mod restore;
 mod sync;
+mod users;
 mod webhooks;
 mod workspace;
 

@@ -40,6 +40,20 @@ macro_rules! with_commands {
             get_report(req: $crate::ReportRequest) -> $crate::ReportDetail;
             report_pdf(req: $crate::ReportRequest) -> $crate::ReportPdf;
             score_distribution() -> Vec<$crate::ScoreDistribution>;
+            list_links(req: $crate::LinkQuery) -> Vec<$crate::LinkView>;
+            preview_link(req: $crate::LinkRequest) -> Vec<$crate::LinkWarning>;
+            save_link(req: $crate::LinkRequest) -> Vec<$crate::LinkView>;
+            unlink(req: $crate::LinkIdRequest) -> ();
+            test_link(req: $crate::LinkIdRequest) -> $crate::LinkTestResult;
+            pipeline(req: $crate::LinkIdRequest) -> $crate::PipelineView;
+            invite_now(req: $crate::InviteRequest) -> ();
+            list_outbox(req: $crate::OutboxQuery) -> Vec<$crate::OutboxRow>;
+            retry_outbox(req: $crate::OutboxRequest) -> ();
+            discard_outbox(req: $crate::OutboxRequest) -> ();
+            user_mappings(req: $crate::ConnectionRequest) -> $crate::UserMappingView;
+            set_user_mapping(req: $crate::UserMappingRequest) -> $crate::UserMappingView;
+            add_console_user(req: $crate::ConsoleUserRequest) -> $crate::ConsoleUser;
+            export_candidates(req: $crate::ExportRequest) -> $crate::ExportSummary;
         }
     };
 }

@@ -148,6 +148,9 @@ pub struct JobRow {
     pub updated_at: Option<String>,
     pub stage_count: u32,
     pub application_count: u32,
+    /// The active link of this job to an interview agent.
+    pub link_id: Option<String>,
+    pub linked_agent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -314,6 +317,10 @@ pub enum AppEvent {
     OauthFlow {
         flow: crate::OAuthFlowView,
     },
+    /// An export to an ATS finished (for the desktop notification).
+    ExportFinished {
+        summary: crate::ExportSummary,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -330,6 +337,14 @@ pub struct ReportQuery {
     /// evaluation summaries.
     pub search: Option<String>,
     pub posting_id: Option<String>,
+    /// Requisition filter: reports of candidates invited from this job, or
+    /// of an agent linked to it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub connection_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub job_id: Option<String>,
     /// The interview's status as the platform reports it (`completed`,
     /// `shortlisted`, `dismissed`, ...).
     #[serde(default)]
@@ -365,6 +380,8 @@ pub struct ReportRow {
     pub interviewed_at: Option<String>,
     pub reported_at: String,
     pub has_pdf: bool,
+    /// "Exported to <ATS>" marks, one per ATS the candidate went to.
+    pub exported: Vec<crate::ExportMark>,
     /// With a search: the best matching passage, hits delimited by
     /// U+E000 / U+E001.
     pub snippet: Option<String>,

@@ -10,9 +10,11 @@ mod commands;
 mod connect;
 mod error;
 mod ipc;
+mod pipeline;
 mod records;
 
 pub use connect::*;
 pub use error::{ApiError, ErrorCode};
 pub use ipc::*;
+pub use pipeline::*;
 pub use records::*;

@@ -134,8 +134,11 @@ impl Store {
                     j.opened_at, j.updated_at,
                     (SELECT COUNT(*) FROM job_stages s WHERE s.connection_id = j.connection_id AND s.job_id = j.id),
                     (SELECT COUNT(*) FROM applications a WHERE a.connection_id = j.connection_id AND a.job_id = j.id)
-                        AS application_count
-             FROM jobs j {} ORDER BY {order} {dir}, j.id LIMIT ? OFFSET ?",
+                        AS application_count,
+                    l.id, COALESCE(l.posting_title, l.posting_id)
+             FROM jobs j
+             LEFT JOIN links l ON l.connection_id = j.connection_id AND l.job_id = j.id AND l.active = 1
+             {} ORDER BY {order} {dir}, j.id LIMIT ? OFFSET ?",
             filter.where_sql()
         );
         let mut args: Vec<&dyn ToSql> = filter.args.iter().map(|a| a as &dyn ToSql).collect();
@@ -157,6 +160,8 @@ impl Store {
                     updated_at: row.get(8)?,
                     stage_count: row.get(9)?,
                     application_count: row.get(10)?,
+                    link_id: row.get::<_, Option<i64>>(11)?.map(|id| id.to_string()),
+                    linked_agent: row.get(12)?,
                 },
                 row.get::<_, String>(5)?,
                 row.get::<_, String>(6)?,

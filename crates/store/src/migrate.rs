@@ -23,6 +23,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_connections",
         include_str!("migrations/0004_connections.sql"),
     ),
+    ("0005_links", include_str!("migrations/0005_links.sql")),
 ];
 
 /// The schema version this binary writes.

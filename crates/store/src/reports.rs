@@ -2,6 +2,7 @@
 //! columns, the FTS5 index, and the Reports screen's queries.
 
 use reqlink_domain::{
+    ExportMark,
     InterviewEvent, InterviewStage, ReportPage, ReportQuery, ReportRecord, ReportRow, ReportSort,
     ScoreBucket, ScoreDistribution, SortDir, SNIPPET_CLOSE, SNIPPET_OPEN,
 };
@@ -130,6 +131,24 @@ impl Store {
             clauses.push("r.posting_id = ?".into());
             args.push(Box::new(p.to_string()));
         }
+        if let (Some(conn), Some(job)) = (
+            query.connection_id.as_deref().filter(|c| !c.is_empty()),
+            query.job_id.as_deref().filter(|j| !j.is_empty()),
+        ) {
+            // Invited from this requisition, or interviewed by an agent
+            // linked to it (also candidates who came to the agent another way).
+            clauses.push(
+                "(r.interview_id IN (SELECT v.interview_id FROM invites v JOIN links l ON l.id = v.link_id
+                                     WHERE l.connection_id = ? AND l.job_id = ? AND v.interview_id IS NOT NULL)
+                  OR r.posting_id IN (SELECT l.posting_id FROM links l
+                                      WHERE l.connection_id = ? AND l.job_id = ?))"
+                    .into(),
+            );
+            for _ in 0..2 {
+                args.push(Box::new(conn.to_string()));
+                args.push(Box::new(job.to_string()));
+            }
+        }
         if let Some(st) = query.status.as_deref().filter(|s| !s.is_empty()) {
             clauses.push("r.status = ?".into());
             args.push(Box::new(st.to_string()));
@@ -210,9 +229,10 @@ impl Store {
                 query.offset
             );
             let mut stmt = conn.prepare(&sql)?;
-            let items = stmt
+            let mut items = stmt
                 .query_map([s], row_to_report)?
                 .collect::<Result<Vec<_>, _>>()?;
+            fill_export_marks(&conn, &mut items)?;
             return Ok(ReportPage { items, total });
         }
         let arg_refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
@@ -228,9 +248,10 @@ impl Store {
             query.offset
         );
         let mut stmt = conn.prepare(&sql)?;
-        let items = stmt
+        let mut items = stmt
             .query_map(arg_refs.as_slice(), row_to_report)?
             .collect::<Result<Vec<_>, _>>()?;
+        fill_export_marks(&conn, &mut items)?;
         Ok(ReportPage { items, total })
     }
 
@@ -291,6 +312,42 @@ impl Store {
     }
 }
 
+/// Adds the "Exported to <ATS>" marks of a page of reports.
+fn fill_export_marks(
+    conn: &rusqlite::Connection,
+    items: &mut [ReportRow],
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.connection_id, c.provider, e.ats_candidate_id, e.exported_at
+         FROM exports e JOIN connections c ON c.id = e.connection_id
+         WHERE e.interview_id = ?1 ORDER BY e.exported_at",
+    )?;
+    for item in items {
+        let rows = stmt
+            .query_map([&item.interview_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        item.exported = rows
+            .into_iter()
+            .map(|(connection_id, provider, ats_candidate_id, exported_at)| {
+                Ok(ExportMark {
+                    connection_id,
+                    provider: crate::workspace::parse_enum(&provider)?,
+                    ats_candidate_id,
+                    exported_at,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+    }
+    Ok(())
+}
+
 fn row_to_report(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
     Ok(ReportRow {
         interview_id: r.get(0)?,
@@ -303,6 +360,7 @@ fn row_to_report(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
         interviewed_at: r.get::<_, Option<f64>>(7)?.map(unix_to_rfc3339),
         reported_at: unix_to_rfc3339(r.get(8)?),
         has_pdf: r.get(9)?,
+        exported: Vec::new(),
         snippet: r.get(10)?,
     })
 }
