@@ -296,6 +296,8 @@ impl Core {
                 self.emit(AppEvent::SyncFinished {
                     summary: summary.clone(),
                 });
+                // A sync may have seen applications enter trigger stages.
+                self.wake_invites();
                 self.emit(AppEvent::DataChanged {
                     entities: vec!["jobs".into(), "candidates".into(), "connections".into()],
                 });

@@ -88,6 +88,8 @@ pub(crate) struct Inner {
     pub(crate) receiver_addr: Option<std::net::SocketAddr>,
     pub(crate) receiver_error: Option<String>,
     pub(crate) inbox: Arc<tokio::sync::Notify>,
+    /// Wakes the invite and writeback workers.
+    pub(crate) loop_wake: crate::writeback::SharedLoopWake,
     pub(crate) http: reqwest::Client,
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Greenhouse and Lever webhook keys, shared with the receiver.
@@ -166,6 +168,7 @@ impl Core {
                 receiver: Mutex::new(receiver),
                 receiver_error,
                 inbox,
+                loop_wake: Default::default(),
                 http: reqwest::Client::new(),
                 worker: Mutex::new(None),
             }),
@@ -174,6 +177,8 @@ impl Core {
             tracing::warn!("could not restore connections: {}", e.message);
         }
         core.start_inbox_worker();
+        core.start_invite_worker();
+        core.start_writeback_worker();
         // The emulators forget their webhooks when they stop.
         if core.live(workspace::SANDBOX_GREENHOUSE).is_some() {
             core.register_sandbox_greenhouse_hooks().await;

@@ -89,7 +89,16 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
                 stage: InterviewStage::Started,
                 at: e.timestamp,
             })
-            .map(|_| false),
+            .map(|_| {
+                (
+                    false,
+                    Some((
+                        e.posting_id.clone(),
+                        Some(e.metadata.candidate_email.clone()).filter(|s| !s.is_empty()),
+                    )),
+                    e.interview_id.clone(),
+                )
+            }),
         PlatformEvent::InterviewCompleted(e) => store
             .record_interview_event(&InterviewEvent {
                 interview_id: e.interview_id.clone(),
@@ -100,13 +109,33 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
                 stage: InterviewStage::Completed,
                 at: e.completion_timestamp,
             })
-            .map(|_| false),
+            .map(|_| (false, None, e.interview_id.clone())),
         PlatformEvent::ReportAvailable(report) => {
             let raw = String::from_utf8_lossy(&delivery.body).into_owned();
-            store.upsert_report(&to_record(&report, raw)).map(|_| true)
+            let record = to_record(&report, raw);
+            store.upsert_report(&record).map(|_| {
+                (
+                    true,
+                    Some((record.posting_id.clone(), record.candidate_email.clone())),
+                    record.interview_id.clone(),
+                )
+            })
         }
     };
-    stored.map_err(|e| format!("could not store the event: {e}"))
+    let (report, who, interview_id) =
+        stored.map_err(|e| format!("could not store the event: {e}"))?;
+    // An invite whose send was never confirmed is matched to its interview
+    // by the events the interview produces.
+    if let Some((posting_id, Some(email))) = who {
+        store
+            .confirm_invite_by_email(&posting_id, &email, &interview_id)
+            .map_err(|e| format!("could not match the event to an invite: {e}"))?;
+    }
+    if report {
+        crate::core::Core::plan_writeback(store, &interview_id)
+            .map_err(|e| format!("could not queue the writeback: {e}"))?;
+    }
+    Ok(report)
 }
 
 /// Downloads and caches report PDFs not cached yet, so reports open offline.

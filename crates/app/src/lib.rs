@@ -14,6 +14,7 @@ mod core;
 mod events;
 mod export;
 mod inbox;
+mod invites;
 mod links;
 mod outbox;
 mod pipeline;
@@ -23,6 +24,7 @@ mod restore;
 mod sync;
 mod users;
 mod webhooks;
+mod writeback;
 mod workspace;
 
 pub use config::{resolve_data_dir, DATA_DIR_ENV};

@@ -121,6 +121,9 @@ impl Core {
             self.on_application_stage(connection_id, application_id)
                 .await;
         }
+        if processed.reports > 0 {
+            self.wake_writeback();
+        }
         let cached = inbox::cache_pdfs(
             self.inner.store.clone(),
             self.inner.data_dir.join("reports"),
@@ -131,6 +134,8 @@ impl Core {
             self.emit(AppEvent::DataChanged {
                 entities: vec!["reports".into()],
             });
+            // Attachments wait for their PDF.
+            self.wake_writeback();
         }
         processed
     }

@@ -8,7 +8,10 @@ mod ats;
 mod ats_changes;
 mod error;
 mod inbox;
+mod invites;
+mod links;
 mod migrate;
+mod outbox;
 mod reports;
 mod sync_pages;
 mod time_fmt;
@@ -25,6 +28,9 @@ pub use error::StoreError;
 pub use inbox::{
     DeliveryInsert, Endpoint, EndpointCounts, NewDelivery, NewRejected, StoredDelivery,
 };
+pub use invites::DueInvite;
+pub use links::{LinkedElsewhere, NewLink, StoredLink, TestPick};
+pub use outbox::{DueWrite, WritebackPlan};
 pub use migrate::{migrations, SCHEMA_VERSION};
 pub use reports::BROAD_SEARCH;
 pub use sync_pages::{newer_marker, Family, ResumePoint, SyncPage};

@@ -263,10 +263,11 @@ impl Core {
     }
 
     /// Called after an ATS moved an application to another stage and the
-    /// local copy has it. Nothing hangs off it yet: this is where the
-    /// automatic interview invite for a stage will start.
+    /// local copy has it: the invite worker queues an invite if the stage
+    /// triggers one.
     pub(crate) async fn on_application_stage(&self, connection_id: &str, application_id: &str) {
         tracing::debug!("application {application_id} of {connection_id} changed stage");
+        self.wake_invites();
     }
 
     /// The provider and label of a Greenhouse or Lever connection.

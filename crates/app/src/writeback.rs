@@ -1,0 +1,445 @@
+//! Writes interview results back to the ATS through the durable outbox.
+//!
+//! A report for an invited candidate queues up to three writes (note, PDF
+//! attachment, stage move), one outbox row each, keyed so a report that is
+//! delivered twice writes once. Each attempt is recorded before its request
+//! goes out; an attempt whose outcome is unknown (timeout, 5xx, the app
+//! killed mid-request) makes the next one look at the candidate in the ATS
+//! first, so nothing is written twice. What keeps failing is parked with
+//! its reason for Retry or Discard.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rand::Rng;
+use reqlink_ats::{AtsConnector, AtsError, FileWrite, Footprint, NoteWrite, StageMove};
+use reqlink_domain::{AppEvent, WriteKind};
+use reqlink_platform::payload::{parse_event, PlatformEvent};
+use reqlink_store::{DueWrite, Store};
+
+use crate::core::Core;
+use crate::sync::blocking;
+
+/// Attempts before a write is parked in the dead-letter list.
+pub(crate) const MAX_WRITE_ATTEMPTS: u32 = 8;
+const BATCH: u32 = 200;
+/// How soon a write that could not start (PDF not downloaded yet, no
+/// mapped user) is looked at again; the PDF cache also wakes the worker.
+const DEFER_SECS: f64 = 3.0;
+
+pub(crate) fn now_unix() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or_default()
+}
+
+/// Exponential backoff with ±20 % jitter: 2 s, 4 s, 8 s ... capped at 10 min.
+pub(crate) fn backoff(attempts: u32) -> f64 {
+    let base = (2.0f64 * 2f64.powi(attempts.saturating_sub(1).min(12) as i32)).min(600.0);
+    base * rand::rng().random_range(0.8..1.2)
+}
+
+/// The marker that makes a note ours and findable: one per interview.
+pub(crate) fn note_marker(interview_id: &str) -> String {
+    format!("[Reqlink interview {interview_id}]")
+}
+
+pub(crate) fn pdf_filename(interview_id: &str) -> String {
+    format!("reqlink-report-{interview_id}.pdf")
+}
+
+impl Core {
+    /// Queues the writes a stored report calls for, if the interview came
+    /// from one of our invites. Returns how many were queued.
+    pub(crate) fn plan_writeback(store: &Store, interview_id: &str) -> Result<usize, String> {
+        let plan = store
+            .writeback_plan(interview_id)
+            .map_err(|e| e.to_string())?;
+        let Some(plan) = plan else {
+            return Ok(0);
+        };
+        let s = &plan.settings;
+        let mut writes = Vec::new();
+        if s.write_note {
+            writes.push((WriteKind::Note, serde_json::json!({})));
+        }
+        if s.write_pdf {
+            writes.push((WriteKind::Attachment, serde_json::json!({})));
+        }
+        if s.write_move {
+            let (target, why) = match (plan.match_score, s.pass_threshold) {
+                (Some(score), Some(threshold)) if score >= threshold => (
+                    s.pass_stage_id.clone().or(s.complete_stage_id.clone()),
+                    format!("score {score:.0} passed the threshold {threshold:.0}"),
+                ),
+                (Some(score), Some(threshold)) => (
+                    s.fail_stage_id.clone().or(s.complete_stage_id.clone()),
+                    format!("score {score:.0} is below the threshold {threshold:.0}"),
+                ),
+                _ => (
+                    s.complete_stage_id.clone(),
+                    "interview completed".to_string(),
+                ),
+            };
+            if let Some(to) = target {
+                writes.push((
+                    WriteKind::StageMove,
+                    serde_json::json!({ "to_stage_id": to, "reason": why }),
+                ));
+            }
+        }
+        store
+            .enqueue_writes(plan.invite_id, &writes, now_unix())
+            .map_err(|e| e.to_string())
+    }
+
+    /// One pass over the due writes, one task per connection so a slow or
+    /// rate-limited ATS does not hold up another. Returns writes completed.
+    pub(crate) async fn writeback_pass(&self) -> usize {
+        let store = self.inner.store.clone();
+        let due = match blocking(move || Ok(store.due_writes(now_unix(), BATCH)?)).await {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!("could not read the outbox: {}", e.message);
+                return 0;
+            }
+        };
+        if due.is_empty() {
+            return 0;
+        }
+        let mut by_connection: HashMap<String, Vec<DueWrite>> = HashMap::new();
+        for w in due {
+            by_connection.entry(w.connection_id.clone()).or_default().push(w);
+        }
+        let mut tasks = Vec::new();
+        for (connection_id, writes) in by_connection {
+            let core = self.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut done = 0;
+                for w in writes {
+                    if core.perform_write(&connection_id, &w).await {
+                        done += 1;
+                    }
+                }
+                done
+            }));
+        }
+        let mut done = 0;
+        for t in tasks {
+            done += t.await.unwrap_or(0);
+        }
+        if done > 0 {
+            self.emit(AppEvent::DataChanged {
+                entities: vec!["pipeline".into(), "outbox".into()],
+            });
+        }
+        done
+    }
+
+    /// Returns whether the write is done.
+    async fn perform_write(&self, connection_id: &str, w: &DueWrite) -> bool {
+        let store = self.inner.store.clone();
+        let Some(live) = self.live(connection_id) else {
+            self.defer_write(w, "the ATS connection is not connected; reconnect it in Integrations")
+                .await;
+            return false;
+        };
+        let connector = live.connector.clone();
+        let (actor, content) = {
+            let store = store.clone();
+            let cid = connection_id.to_string();
+            let row = w.clone();
+            match blocking(move || Ok((store.acting_ats_user(&cid)?, content_for(&store, &row)))).await {
+                Ok(v) => v,
+                Err(e) => {
+                    self.defer_write(w, &e.message).await;
+                    return false;
+                }
+            }
+        };
+        let Some(actor) = actor else {
+            self.defer_write(
+                w,
+                "no active ATS user is mapped for this connection; map one in Integrations → Users",
+            )
+            .await;
+            return false;
+        };
+        let content = match content {
+            Ok(c) => c,
+            Err(Wait(reason)) => {
+                self.defer_write(w, &reason).await;
+                return false;
+            }
+        };
+        // An earlier attempt may have landed: look before writing again.
+        let mut from_stage = None;
+        if w.uncertain || w.kind == WriteKind::StageMove {
+            match connector
+                .footprint(&w.candidate_id, Some(&w.application_id))
+                .await
+            {
+                Ok(fp) => {
+                    if already_there(w, &fp, &content) {
+                        let (store, id) = (store.clone(), w.id);
+                        return blocking(move || Ok(store.write_done(id, None, true)?))
+                            .await
+                            .is_ok();
+                    }
+                    from_stage = fp.stage_id;
+                }
+                Err(e) => {
+                    self.fail_write(w, &e, true).await;
+                    return false;
+                }
+            }
+        }
+        {
+            let (store, id) = (store.clone(), w.id);
+            if blocking(move || Ok(store.write_attempt(id)?)).await.is_err() {
+                return false;
+            }
+        }
+        let result = write(connector.as_ref(), w, content, actor, from_stage).await;
+        match result {
+            Ok(written) => {
+                let (store, id) = (store.clone(), w.id);
+                blocking(move || Ok(store.write_done(id, written.as_deref(), false)?))
+                    .await
+                    .is_ok()
+            }
+            Err(e) => {
+                let uncertain = ambiguous(&e);
+                self.fail_write(w, &e, uncertain).await;
+                false
+            }
+        }
+    }
+
+    /// Not attempted (nothing to write with yet): try again shortly without
+    /// counting an attempt.
+    async fn defer_write(&self, w: &DueWrite, reason: &str) {
+        let (store, id, uncertain) = (self.inner.store.clone(), w.id, w.uncertain);
+        let reason = reason.to_string();
+        let _ = blocking(move || {
+            Ok(store.write_failed(id, &reason, Some(now_unix() + DEFER_SECS), uncertain)?)
+        })
+        .await;
+    }
+
+    async fn fail_write(&self, w: &DueWrite, err: &AtsError, uncertain: bool) {
+        let attempts = w.attempts + 1;
+        let retry_at = match err {
+            AtsError::RateLimited { retry_after, .. } => Some(
+                now_unix() + retry_after.map_or(10.0, |d| d.as_secs_f64()).max(1.0),
+            ),
+            _ if !retryable(err) => None,
+            _ if attempts >= MAX_WRITE_ATTEMPTS => None,
+            _ => Some(now_unix() + backoff(attempts)),
+        };
+        let (store, id) = (self.inner.store.clone(), w.id);
+        let message = err.to_string();
+        let _ = blocking(move || Ok(store.write_failed(id, &message, retry_at, uncertain)?)).await;
+        if retry_at.is_none() {
+            self.activity(
+                reqlink_domain::ActivityLevel::Error,
+                "writeback_failed",
+                &format!("A write to the ATS failed for good and waits under Writeback: {err}"),
+            );
+        }
+    }
+
+    pub(crate) fn start_writeback_worker(&self) {
+        let core = self.clone();
+        let handle = tokio::spawn(async move {
+            loop {
+                core.writeback_pass().await;
+                let store = core.inner.store.clone();
+                let next = blocking(move || Ok(store.next_write_due()?))
+                    .await
+                    .ok()
+                    .flatten();
+                let wait = next
+                    .map(|at| (at - now_unix()).clamp(0.0, 30.0))
+                    .unwrap_or(30.0);
+                if wait > 0.0 {
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs_f64(wait),
+                        core.inner.loop_wake.writes.notified(),
+                    )
+                    .await;
+                }
+            }
+        });
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+    }
+
+    pub(crate) fn wake_writeback(&self) {
+        self.inner.loop_wake.writes.notify_one();
+    }
+}
+
+/// What a write needs that is not in the outbox row itself.
+enum Content {
+    Note(String),
+    File(Vec<u8>),
+    Move { to_stage_id: String },
+}
+
+/// Why a write cannot be attempted yet.
+struct Wait(String);
+
+fn content_for(store: &Store, w: &DueWrite) -> Result<Content, Wait> {
+    match w.kind {
+        WriteKind::Note => {
+            let (_, raw) = store
+                .report(&w.interview_id)
+                .map_err(|e| Wait(e.to_string()))?
+                .ok_or_else(|| Wait("the report is not stored".into()))?;
+            match parse_event("report_available", raw.as_bytes()) {
+                Ok(PlatformEvent::ReportAvailable(report)) => {
+                    Ok(Content::Note(note_body(&report, &w.interview_id)))
+                }
+                _ => Err(Wait("the stored report cannot be read".into())),
+            }
+        }
+        WriteKind::Attachment => {
+            let path = store
+                .report_pdf_path(&w.interview_id)
+                .map_err(|e| Wait(e.to_string()))?
+                .ok_or_else(|| Wait("the PDF report is not downloaded yet".into()))?;
+            std::fs::read(&path)
+                .map(Content::File)
+                .map_err(|e| Wait(format!("the cached PDF cannot be read: {e}")))
+        }
+        WriteKind::StageMove => w
+            .payload
+            .get("to_stage_id")
+            .and_then(|v| v.as_str())
+            .map(|to| Content::Move {
+                to_stage_id: to.to_string(),
+            })
+            .ok_or_else(|| Wait("the outbox row names no stage".into())),
+    }
+}
+
+fn already_there(w: &DueWrite, fp: &Footprint, content: &Content) -> bool {
+    match content {
+        Content::Note(_) => {
+            let marker = note_marker(&w.interview_id);
+            fp.notes.iter().any(|n| n.contains(&marker))
+        }
+        Content::File(_) => {
+            let name = pdf_filename(&w.interview_id);
+            fp.files.iter().any(|f| f == &name)
+        }
+        Content::Move { to_stage_id } => fp.stage_id.as_deref() == Some(to_stage_id.as_str()),
+    }
+}
+
+async fn write(
+    connector: &dyn AtsConnector,
+    w: &DueWrite,
+    content: Content,
+    actor: String,
+    from_stage: Option<String>,
+) -> Result<Option<String>, AtsError> {
+    match content {
+        Content::Note(body) => connector
+            .add_note(&NoteWrite {
+                candidate_id: w.candidate_id.clone(),
+                application_id: Some(w.application_id.clone()),
+                body,
+                actor,
+            })
+            .await
+            .map(|r| r.id),
+        Content::File(bytes) => connector
+            .attach_file(&FileWrite {
+                candidate_id: w.candidate_id.clone(),
+                application_id: Some(w.application_id.clone()),
+                filename: pdf_filename(&w.interview_id),
+                content_type: "application/pdf".into(),
+                bytes,
+                actor,
+            })
+            .await
+            .map(|r| r.id),
+        Content::Move { to_stage_id } => connector
+            .move_stage(&StageMove {
+                candidate_id: w.candidate_id.clone(),
+                application_id: w.application_id.clone(),
+                from_stage_id: from_stage,
+                to_stage_id,
+                actor,
+            })
+            .await
+            .map(|()| None),
+    }
+}
+
+/// The request may have been applied although no success came back.
+fn ambiguous(err: &AtsError) -> bool {
+    matches!(
+        err,
+        AtsError::Timeout { .. }
+            | AtsError::Server { .. }
+            | AtsError::Malformed { .. }
+            | AtsError::Network { .. }
+    )
+}
+
+fn retryable(err: &AtsError) -> bool {
+    matches!(
+        err,
+        AtsError::Timeout { .. }
+            | AtsError::Server { .. }
+            | AtsError::Malformed { .. }
+            | AtsError::Network { .. }
+            | AtsError::RateLimited { .. }
+    )
+}
+
+/// The note: score, highlights, lowlights and where to read the report.
+fn note_body(report: &reqlink_platform::payload::ReportAvailable, interview_id: &str) -> String {
+    let mut out = String::from("AI interview report");
+    if let Some(title) = report.posting_title() {
+        out.push_str(&format!(" ({title})"));
+    }
+    out.push('\n');
+    match report.match_score() {
+        Some(score) => out.push_str(&format!("Match score: {score:.0}/100\n")),
+        None => out.push_str("Match score: not scored\n"),
+    }
+    let list = |out: &mut String, heading: &str, items: &[String]| {
+        if !items.is_empty() {
+            out.push_str(&format!("\n{heading}:\n"));
+            for item in items {
+                out.push_str(&format!("- {item}\n"));
+            }
+        }
+    };
+    list(&mut out, "Highlights", report.highlights());
+    list(&mut out, "Lowlights", report.lowlights());
+    if let Some(url) = report.report_url() {
+        out.push_str(&format!("\nFull report: {url}\n"));
+    }
+    out.push('\n');
+    out.push_str(&note_marker(interview_id));
+    out
+}
+
+/// Wake-ups for the invite and writeback workers.
+#[derive(Default)]
+pub(crate) struct LoopWake {
+    pub invites: tokio::sync::Notify,
+    pub writes: tokio::sync::Notify,
+}
+
+pub(crate) type SharedLoopWake = Arc<LoopWake>;
