@@ -388,6 +388,10 @@ pub(crate) fn build(
                 _ => GreenhouseClient::v3(get(fields, "base_url")?, source()?),
             }
             .map_err(AtsError::from)?;
+            let client = match request_timeout() {
+                Some(t) => client.with_timeout(t).map_err(AtsError::from)?,
+                None => client,
+            };
             client.limiter().set_enabled(pace);
             Arc::new(GreenhouseConnector::new(client))
         }
@@ -436,4 +440,18 @@ pub(crate) fn auth_style(provider: Provider, kind: AuthKind) -> String {
         .find(|o| o.kind == kind)
         .map(|o| o.label)
         .unwrap_or_else(|| "API key".into())
+}
+
+/// `REQLINK_ATS_TIMEOUT_MS` shortens the ATS request timeout (30 s by
+/// default), so tests and chaos runs can make a hanging write time out
+/// without waiting half a minute each time.
+pub(crate) const ATS_TIMEOUT_ENV: &str = "REQLINK_ATS_TIMEOUT_MS";
+
+fn request_timeout() -> Option<std::time::Duration> {
+    std::env::var(ATS_TIMEOUT_ENV)
+        .ok()?
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(std::time::Duration::from_millis)
 }

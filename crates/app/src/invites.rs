@@ -91,8 +91,14 @@ impl Core {
         let mut metadata = serde_json::Map::new();
         metadata.insert("reqlink_invite".into(), invite.id.to_string().into());
         metadata.insert("ats_connection".into(), invite.connection_id.clone().into());
-        metadata.insert("ats_application_id".into(), invite.application_id.clone().into());
-        metadata.insert("ats_candidate_id".into(), invite.candidate_id.clone().into());
+        metadata.insert(
+            "ats_application_id".into(),
+            invite.application_id.clone().into(),
+        );
+        metadata.insert(
+            "ats_candidate_id".into(),
+            invite.candidate_id.clone().into(),
+        );
         if !invite.job_name.is_empty() {
             metadata.insert("requisition".into(), truncate(&invite.job_name, 500).into());
         }

@@ -24,8 +24,8 @@ mod restore;
 mod sync;
 mod users;
 mod webhooks;
-mod writeback;
 mod workspace;
+mod writeback;
 
 pub use config::{resolve_data_dir, DATA_DIR_ENV};
 pub use core::{Core, CoreOptions, RECEIVER_ADDR_ENV};

@@ -49,6 +49,7 @@ impl Core {
     pub async fn save_link(&self, req: LinkRequest) -> Result<Vec<LinkView>, ApiError> {
         let agents = self.agent_facts().await;
         self.ensure_default_mapping(&req.connection_id).await;
+        let req_posting = req.posting_id.clone();
         let views = self
             .read(move |store| {
                 let resolved = resolve(store, &req, agents.as_ref())?;
@@ -102,6 +103,23 @@ impl Core {
                     .unwrap_or_default()
             ),
         );
+        // Invites are only half the loop: the agent's events must reach
+        // this receiver for results to come back.
+        if let Err(e) = self
+            .subscribe_all(reqlink_domain::PostingRequest {
+                posting_id: req_posting.clone(),
+            })
+            .await
+        {
+            self.activity(
+                reqlink_domain::ActivityLevel::Warn,
+                "link_not_subscribed",
+                &format!(
+                    "Linked, but the agent's interview events could not be subscribed to this receiver: {}. Use Webhooks → Subscribe all once it is reachable.",
+                    e.message
+                ),
+            );
+        }
         self.emit(reqlink_domain::AppEvent::DataChanged {
             entities: vec!["links".into(), "jobs".into()],
         });
@@ -201,7 +219,9 @@ fn resolve(
     agents: Option<&HashMap<String, AgentFacts>>,
 ) -> Result<Vec<(NewLink, Vec<LinkWarning>)>, ApiError> {
     if req.job_ids.is_empty() {
-        return Err(ApiError::invalid_input("Choose at least one requisition to link."));
+        return Err(ApiError::invalid_input(
+            "Choose at least one requisition to link.",
+        ));
     }
     let first_stages: HashMap<String, String> = store
         .stage_names(&req.connection_id, &req.job_ids[0])?
@@ -279,7 +299,10 @@ fn resolve(
             if agent.archived {
                 warn(
                     LinkWarningCode::AgentArchived,
-                    format!("Agent {} is archived: the platform may refuse invites.", agent.title),
+                    format!(
+                        "Agent {} is archived: the platform may refuse invites.",
+                        agent.title
+                    ),
                     false,
                 );
             }

@@ -34,7 +34,11 @@ impl Core {
                         )));
                     }
                 }
-                if !store.console_users()?.iter().any(|u| u.id == req.console_user_id) {
+                if !store
+                    .console_users()?
+                    .iter()
+                    .any(|u| u.id == req.console_user_id)
+                {
                     return Err(ApiError::not_found(format!(
                         "No console user {}.",
                         req.console_user_id
@@ -89,7 +93,10 @@ impl Core {
                     }
                     let by_email = user.email.as_deref().and_then(|e| {
                         ats.iter().find(|a| {
-                            !a.disabled && a.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e))
+                            !a.disabled
+                                && a.email
+                                    .as_deref()
+                                    .is_some_and(|x| x.eq_ignore_ascii_case(e))
                         })
                     });
                     if let Some(a) = by_email {
@@ -97,7 +104,8 @@ impl Core {
                     }
                 }
                 if sandbox && store.user_mappings(&id)?.is_empty() {
-                    if let (Some(user), Some(a)) = (users.first(), ats.iter().find(|a| !a.disabled)) {
+                    if let (Some(user), Some(a)) = (users.first(), ats.iter().find(|a| !a.disabled))
+                    {
                         store.set_user_mapping(&id, &user.id, Some(&a.id))?;
                     }
                 }

@@ -111,7 +111,10 @@ impl Core {
         }
         let mut by_connection: HashMap<String, Vec<DueWrite>> = HashMap::new();
         for w in due {
-            by_connection.entry(w.connection_id.clone()).or_default().push(w);
+            by_connection
+                .entry(w.connection_id.clone())
+                .or_default()
+                .push(w);
         }
         let mut tasks = Vec::new();
         for (connection_id, writes) in by_connection {
@@ -142,8 +145,11 @@ impl Core {
     async fn perform_write(&self, connection_id: &str, w: &DueWrite) -> bool {
         let store = self.inner.store.clone();
         let Some(live) = self.live(connection_id) else {
-            self.defer_write(w, "the ATS connection is not connected; reconnect it in Integrations")
-                .await;
+            self.defer_write(
+                w,
+                "the ATS connection is not connected; reconnect it in Integrations",
+            )
+            .await;
             return false;
         };
         let connector = live.connector.clone();
@@ -151,7 +157,9 @@ impl Core {
             let store = store.clone();
             let cid = connection_id.to_string();
             let row = w.clone();
-            match blocking(move || Ok((store.acting_ats_user(&cid)?, content_for(&store, &row)))).await {
+            match blocking(move || Ok((store.acting_ats_user(&cid)?, content_for(&store, &row))))
+                .await
+            {
                 Ok(v) => v,
                 Err(e) => {
                     self.defer_write(w, &e.message).await;
@@ -198,7 +206,10 @@ impl Core {
         }
         {
             let (store, id) = (store.clone(), w.id);
-            if blocking(move || Ok(store.write_attempt(id)?)).await.is_err() {
+            if blocking(move || Ok(store.write_attempt(id)?))
+                .await
+                .is_err()
+            {
                 return false;
             }
         }
@@ -232,9 +243,9 @@ impl Core {
     async fn fail_write(&self, w: &DueWrite, err: &AtsError, uncertain: bool) {
         let attempts = w.attempts + 1;
         let retry_at = match err {
-            AtsError::RateLimited { retry_after, .. } => Some(
-                now_unix() + retry_after.map_or(10.0, |d| d.as_secs_f64()).max(1.0),
-            ),
+            AtsError::RateLimited { retry_after, .. } => {
+                Some(now_unix() + retry_after.map_or(10.0, |d| d.as_secs_f64()).max(1.0))
+            }
             _ if !retryable(err) => None,
             _ if attempts >= MAX_WRITE_ATTEMPTS => None,
             _ => Some(now_unix() + backoff(attempts)),

@@ -253,7 +253,14 @@ impl Store {
                 params![id, now],
             )?;
             if n > 0 {
-                event(tx, id, &now_rfc3339(), "invite_queued", "Invite queued by hand", false)?;
+                event(
+                    tx,
+                    id,
+                    &now_rfc3339(),
+                    "invite_queued",
+                    "Invite queued by hand",
+                    false,
+                )?;
             }
             Ok(n > 0)
         })

@@ -30,8 +30,8 @@ pub use inbox::{
 };
 pub use invites::DueInvite;
 pub use links::{LinkedElsewhere, NewLink, StoredLink, TestPick};
-pub use outbox::{DueWrite, WritebackPlan};
 pub use migrate::{migrations, SCHEMA_VERSION};
+pub use outbox::{DueWrite, WritebackPlan};
 pub use reports::BROAD_SEARCH;
 pub use sync_pages::{newer_marker, Family, ResumePoint, SyncPage};
 pub use time_fmt::{rfc3339_to_unix, unix_to_rfc3339};

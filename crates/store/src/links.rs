@@ -271,7 +271,9 @@ impl Store {
              ORDER BY priority, id",
         )?;
         let rows = stmt
-            .query_map(params![connection_id, job_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![connection_id, job_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -114,20 +114,22 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(id, invite_id, kind, payload, attempts, uncertain, conn_id, app, cand, iv)| {
-                Ok(DueWrite {
-                    id,
-                    invite_id,
-                    kind: parse_enum(&kind)?,
-                    payload: serde_json::from_str(&payload)?,
-                    attempts,
-                    uncertain,
-                    connection_id: conn_id,
-                    application_id: app,
-                    candidate_id: cand,
-                    interview_id: iv.unwrap_or_default(),
-                })
-            })
+            .map(
+                |(id, invite_id, kind, payload, attempts, uncertain, conn_id, app, cand, iv)| {
+                    Ok(DueWrite {
+                        id,
+                        invite_id,
+                        kind: parse_enum(&kind)?,
+                        payload: serde_json::from_str(&payload)?,
+                        attempts,
+                        uncertain,
+                        connection_id: conn_id,
+                        application_id: app,
+                        candidate_id: cand,
+                        interview_id: iv.unwrap_or_default(),
+                    })
+                },
+            )
             .collect()
     }
 
@@ -181,7 +183,14 @@ impl Store {
             } else {
                 what.to_string()
             };
-            event(tx, invite_id, &now, &format!("{kind}_written"), &message, false)
+            event(
+                tx,
+                invite_id,
+                &now,
+                &format!("{kind}_written"),
+                &message,
+                false,
+            )
         })
     }
 
@@ -284,26 +293,42 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(id, conn_id, link, app, name, iv, kind, state, attempts, next, err, created, done)| {
-                let state: OutboxState = parse_enum(&state)?;
-                Ok(OutboxRow {
-                    id: id.to_string(),
-                    connection_id: conn_id,
-                    link_id: link.to_string(),
-                    application_id: app,
-                    candidate_name: name,
-                    interview_id: iv,
-                    kind: parse_enum(&kind)?,
-                    next_attempt_at: next
-                        .filter(|_| state == OutboxState::Pending)
-                        .map(crate::unix_to_rfc3339),
+            .map(
+                |(
+                    id,
+                    conn_id,
+                    link,
+                    app,
+                    name,
+                    iv,
+                    kind,
                     state,
                     attempts,
-                    last_error: err,
-                    created_at: created,
-                    done_at: done,
-                })
-            })
+                    next,
+                    err,
+                    created,
+                    done,
+                )| {
+                    let state: OutboxState = parse_enum(&state)?;
+                    Ok(OutboxRow {
+                        id: id.to_string(),
+                        connection_id: conn_id,
+                        link_id: link.to_string(),
+                        application_id: app,
+                        candidate_name: name,
+                        interview_id: iv,
+                        kind: parse_enum(&kind)?,
+                        next_attempt_at: next
+                            .filter(|_| state == OutboxState::Pending)
+                            .map(crate::unix_to_rfc3339),
+                        state,
+                        attempts,
+                        last_error: err,
+                        created_at: created,
+                        done_at: done,
+                    })
+                },
+            )
             .collect()
     }
 }

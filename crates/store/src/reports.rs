@@ -2,9 +2,8 @@
 //! columns, the FTS5 index, and the Reports screen's queries.
 
 use reqlink_domain::{
-    ExportMark,
-    InterviewEvent, InterviewStage, ReportPage, ReportQuery, ReportRecord, ReportRow, ReportSort,
-    ScoreBucket, ScoreDistribution, SortDir, SNIPPET_CLOSE, SNIPPET_OPEN,
+    ExportMark, InterviewEvent, InterviewStage, ReportPage, ReportQuery, ReportRecord, ReportRow,
+    ReportSort, ScoreBucket, ScoreDistribution, SortDir, SNIPPET_CLOSE, SNIPPET_OPEN,
 };
 use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 
