@@ -35,6 +35,10 @@ pub struct CoreOptions {
     pub receiver_addr: std::net::SocketAddr,
     /// Where tokens and keys are kept; `REQLINK_SECRET_STORE` overrides it.
     pub secret_store: reqlink_secrets::StoreChoice,
+    /// Emulators that are already running (a test restarting the core
+    /// after [`Core::crash`] keeps the emulators' state); `sandbox` is
+    /// ignored then.
+    pub running_sandbox: Option<Sandbox>,
 }
 
 /// Overrides the receiver's listen address (`127.0.0.1:8787` by default).
@@ -58,6 +62,7 @@ impl CoreOptions {
             events: None,
             receiver_addr,
             secret_store: reqlink_secrets::StoreChoice::Auto,
+            running_sandbox: None,
         }
     }
 }
@@ -123,7 +128,8 @@ impl Core {
             tracing::warn!("{warning}");
         }
         let sandbox_unlimited = options.sandbox.rate_limit.is_none();
-        let opened = workspace::open_sandbox(&store, options.sandbox).await?;
+        let opened =
+            workspace::open_sandbox(&store, options.sandbox, options.running_sandbox).await?;
         let inbox = Arc::new(tokio::sync::Notify::new());
         let events = options.events.unwrap_or_else(events::discard);
         let hook_keys = Arc::new(crate::ats_hooks::HookKeyRing::new(
@@ -265,6 +271,41 @@ impl Core {
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await;
         }
+    }
+
+    /// Tears the core down the way a crash would, for reliability tests:
+    /// every task is aborted wherever it is (mid-request, mid-transaction),
+    /// nothing is flushed or finished. The receiver's port is freed and the
+    /// emulators are handed back still running, with their state, so a new
+    /// core can be started on the same data directory against them.
+    pub async fn crash(self) -> Option<Sandbox> {
+        if let Some(worker) = self
+            .inner
+            .worker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            worker.abort();
+        }
+        for task in std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|e| e.into_inner()))
+        {
+            task.abort();
+        }
+        let receiver = self
+            .inner
+            .receiver
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(receiver) = receiver {
+            receiver.abort();
+        }
+        self.inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     pub async fn app_status(&self) -> Result<AppStatus, ApiError> {

@@ -18,14 +18,21 @@ pub struct OpenWorkspace {
     pub platform: Option<(String, PlatformClient)>,
 }
 
-pub async fn open_sandbox(store: &Store, config: SandboxConfig) -> Result<OpenWorkspace, ApiError> {
+pub async fn open_sandbox(
+    store: &Store,
+    config: SandboxConfig,
+    running: Option<Sandbox>,
+) -> Result<OpenWorkspace, ApiError> {
     let info = store.ensure_sandbox_workspace()?;
-    let sandbox = Sandbox::start(config).await.map_err(|e| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("could not start the sandbox emulators on 127.0.0.1: {e}"),
-        )
-    })?;
+    let sandbox = match running {
+        Some(sandbox) => sandbox,
+        None => Sandbox::start(config).await.map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("could not start the sandbox emulators on 127.0.0.1: {e}"),
+            )
+        })?,
+    };
 
     let platform_url = sandbox.platform_base_url();
     store.upsert_connection(&NewConnection {

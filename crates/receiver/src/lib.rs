@@ -126,6 +126,12 @@ impl Receiver {
         let _ = self.stop.send(true);
         let _ = self.task.await;
     }
+
+    /// Stops serving at once, dropping connections mid-request as a crash
+    /// would (the listening port is freed).
+    pub fn abort(self) {
+        self.task.abort();
+    }
 }
 
 pub(crate) fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
