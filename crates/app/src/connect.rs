@@ -86,6 +86,21 @@ impl Core {
                 webhook,
             });
         }
+        // The interview platform: the real account if one is connected,
+        // else the sandbox's emulator.
+        let platform = connections
+            .iter()
+            .filter(|c| c.provider == Provider::InterviewPlatform)
+            .max_by_key(|c| !c.sandbox)
+            .cloned();
+        cards.push(IntegrationCard {
+            provider: Provider::InterviewPlatform,
+            name: "Interview platform".to_string(),
+            auth_options: connectors::auth_options(Provider::InterviewPlatform),
+            sandbox_available: sandbox,
+            connection: platform,
+            webhook: None,
+        });
         Ok(cards)
     }
 
@@ -95,6 +110,9 @@ impl Core {
             return Err(ApiError::invalid_input(
                 "Signing in through the browser is started with start_oauth.",
             ));
+        }
+        if req.provider == Provider::InterviewPlatform {
+            return self.connect_platform(req).await;
         }
         let fields = self.form_values(&req)?;
         self.establish(Plan {
@@ -226,9 +244,12 @@ impl Core {
             return Err(ApiError::not_found("That connection no longer exists."));
         };
         if view.provider == Provider::InterviewPlatform {
-            return Err(ApiError::invalid_input(
-                "The interview platform connection cannot be removed here.",
-            ));
+            if id != crate::platform_conn::PLATFORM_CONNECTION {
+                return Err(ApiError::invalid_input(
+                    "The sandbox's interview platform is part of the sandbox and cannot be removed.",
+                ));
+            }
+            return self.forget_platform().await;
         }
         let secrets = self.inner.secrets.clone();
         let store = self.inner.store.clone();

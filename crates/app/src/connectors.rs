@@ -148,7 +148,15 @@ pub(crate) fn auth_options(provider: Provider) -> Vec<AuthOption> {
                 ],
             ),
         ],
-        Provider::InterviewPlatform => Vec::new(),
+        Provider::InterviewPlatform => vec![option(
+            AuthKind::ApiKey,
+            "Platform API key",
+            "An API key from the interview platform's settings (Developers > API keys). Reqlink lists your agents, manages their webhooks and sends invites with it.",
+            vec![
+                field("base_url", "API base URL", Some("https://api.heymilo.ai"), None),
+                field("api_key", "API key", None, Some("Kept in your system keychain.")),
+            ],
+        )],
     }
 }
 

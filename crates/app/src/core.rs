@@ -85,7 +85,11 @@ pub(crate) struct Inner {
     /// The sandbox was started without rate limits (benchmarks, tests).
     pub(crate) sandbox_unlimited: bool,
     pub(crate) secrets: Arc<dyn reqlink_secrets::SecretStore>,
-    pub(crate) platform: Option<(String, PlatformClient)>,
+    /// The interview platform in use: a connected real account, else the
+    /// sandbox's emulator. Swapped when the user connects or disconnects.
+    pub(crate) platform: RwLock<Option<(String, PlatformClient)>>,
+    /// The sandbox platform, to fall back to after a real one is removed.
+    pub(crate) sandbox_platform: Option<(String, PlatformClient)>,
     sandbox: Mutex<Option<Sandbox>>,
     online: AtomicBool,
     events: EventSink,
@@ -165,7 +169,8 @@ impl Core {
                 },
                 secrets: secrets.store,
                 sandbox_unlimited,
-                platform: opened.platform,
+                platform: RwLock::new(opened.platform.clone()),
+                sandbox_platform: opened.platform,
                 sandbox: Mutex::new(opened.sandbox),
                 online: AtomicBool::new(true),
                 events,
@@ -179,6 +184,7 @@ impl Core {
                 worker: Mutex::new(None),
             }),
         };
+        core.restore_platform().await;
         if let Err(e) = core.restore_connections().await {
             tracing::warn!("could not restore connections: {}", e.message);
         }
@@ -221,6 +227,15 @@ impl Core {
         }
         core.start_background_sync();
         Ok(core)
+    }
+
+    /// The interview platform in use (connection id and client).
+    pub(crate) fn platform(&self) -> Option<(String, PlatformClient)> {
+        self.inner
+            .platform
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) fn is_sandbox(&self) -> bool {
@@ -335,7 +350,7 @@ impl Core {
 
     /// The platform's agents with their webhook subscriptions, read live.
     pub async fn list_agents(&self) -> Result<Vec<AgentView>, ApiError> {
-        let Some((_, client)) = &self.inner.platform else {
+        let Some((_, client)) = self.platform() else {
             return Ok(Vec::new());
         };
         let result = async {
@@ -416,7 +431,7 @@ impl Core {
 
     /// Marks the platform connection connected or failing, with the reason.
     async fn refresh_platform_state(&self) {
-        let Some((id, client)) = &self.inner.platform else {
+        let Some((id, client)) = self.platform() else {
             return;
         };
         let (state, detail) = match client.list_postings().await {
@@ -426,7 +441,7 @@ impl Core {
         if let Err(e) = self
             .inner
             .store
-            .set_connection_state(id, state, detail.as_deref())
+            .set_connection_state(&id, state, detail.as_deref())
         {
             tracing::warn!("could not store platform connection state: {e}");
         }

@@ -66,7 +66,7 @@ impl Core {
             .await;
             return false;
         };
-        let Some((_, client)) = &self.inner.platform else {
+        let Some((_, client)) = self.platform() else {
             let _ = blocking(move || {
                 Ok(store.invite_failed(
                     id,

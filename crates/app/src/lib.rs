@@ -18,6 +18,7 @@ mod invites;
 mod links;
 mod outbox;
 mod pipeline;
+mod platform_conn;
 mod reconcile;
 mod reports;
 mod restore;

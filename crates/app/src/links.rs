@@ -186,7 +186,7 @@ impl Core {
     /// Agents by posting id, or `None` when the platform cannot be asked
     /// (offline): warnings that need it are then left out, not guessed.
     async fn agent_facts(&self) -> Option<HashMap<String, AgentFacts>> {
-        let (_, client) = self.inner.platform.as_ref()?;
+        let (_, client) = self.platform()?;
         let postings = client.list_postings().await.ok()?;
         Some(
             postings

@@ -22,7 +22,7 @@ pub struct Reconciled {
 
 impl Core {
     pub async fn reconcile(&self) -> Result<Reconciled, ApiError> {
-        let Some((_, client)) = &self.inner.platform else {
+        let Some((_, client)) = self.platform() else {
             return Ok(Reconciled::default());
         };
         let ids = self
@@ -67,6 +67,7 @@ impl Core {
                 entities: vec!["reports".into()],
             });
             self.inner.inbox.notify_one();
+            self.wake_writeback();
         }
         Ok(out)
     }
@@ -89,6 +90,9 @@ fn apply(store: &reqlink_store::Store, data: &Value) -> Applied {
             parse_event("report_available", body.as_bytes())
         {
             if store.upsert_report(&to_record(&report, body)).is_ok() {
+                if let Err(e) = Core::plan_writeback(store, interview_id) {
+                    tracing::warn!("reconcile: {interview_id}: writeback not queued: {e}");
+                }
                 return Applied::Report;
             }
         }

@@ -59,8 +59,8 @@ pub(crate) async fn start_receiver(
     }
 }
 
-fn platform(core: &Core) -> Result<&PlatformClient, ApiError> {
-    core.inner.platform.as_ref().map(|(_, c)| c).ok_or_else(|| {
+fn platform(core: &Core) -> Result<PlatformClient, ApiError> {
+    core.platform().map(|(_, c)| c).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
             "No interview platform is connected.",
@@ -245,7 +245,7 @@ impl Core {
             let endpoint = Endpoint {
                 token: token.clone(),
                 source: "platform".into(),
-                connection_id: self.inner.platform.as_ref().map(|(id, _)| id.clone()),
+                connection_id: self.platform().map(|(id, _)| id),
                 posting_id: Some(req.posting_id.clone()),
                 event_type: Some(event.as_str().into()),
                 webhook_id: None,

@@ -92,7 +92,16 @@ impl Store {
     pub fn unfinished_interviews(&self, limit: u32) -> Result<Vec<String>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare(
-            "SELECT interview_id FROM interviews WHERE stage < 3 ORDER BY updated_at LIMIT ?1",
+            // Interviews seen through events but not reported, and those we
+            // invited whose events never arrived at all.
+            "SELECT interview_id FROM (
+                 SELECT interview_id, updated_at AS k FROM interviews WHERE stage < 3
+                 UNION
+                 SELECT v.interview_id, v.sent_at AS k FROM invites v
+                 WHERE v.state = 'sent' AND v.interview_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.interview_id = v.interview_id)
+                   AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.interview_id = v.interview_id))
+             ORDER BY k LIMIT ?1",
         )?;
         let ids = stmt
             .query_map([limit], |r| r.get(0))?
