@@ -7,6 +7,7 @@ mod activity;
 mod ats;
 mod ats_changes;
 mod error;
+mod exports;
 mod inbox;
 mod invites;
 mod links;
@@ -25,6 +26,7 @@ use rusqlite::Connection;
 
 pub use activity::NewActivity;
 pub use error::StoreError;
+pub use exports::{ExportActor, ExportSource, ExportedRow};
 pub use inbox::{
     DeliveryInsert, Endpoint, EndpointCounts, NewDelivery, NewRejected, StoredDelivery,
 };
