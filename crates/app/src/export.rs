@@ -39,6 +39,7 @@ impl Core {
             )
         })?;
         let vendor = live.name();
+        self.ensure_default_mapping(&connection_id).await;
         let interview_ids = distinct(req.interview_ids);
         if interview_ids.is_empty() {
             return Err(ApiError::invalid_input(
