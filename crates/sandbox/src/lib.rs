@@ -428,6 +428,12 @@ impl SandboxControl {
         self.gh.limiter.set(rl);
     }
 
+    /// Changes the platform's per-key limit (300 a minute, as documented)
+    /// and starts a fresh window; tests lower it to see 429s quickly.
+    pub fn set_platform_rate_limit(&self, rl: Option<RateLimit>) {
+        self.platform.limiter.set(rl);
+    }
+
     /// Bumps `updated_at` of these candidates to now (unknown ids are
     /// ignored). "Now" is never earlier than any generated timestamp and
     /// strictly increases between calls, so an incremental sync always sees
