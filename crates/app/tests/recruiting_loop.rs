@@ -321,3 +321,72 @@ async fn links_warn_block_and_unlink_keeps_history() {
     assert!(active.is_empty());
     core.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stage_change_seen_only_by_a_sync_invites_too_and_skipped_ones_can_be_invited() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    let s = setup(&core).await;
+    // Webhooks off: only a sync can see the move.
+    core.with_sandbox(|sb| {
+        let c = sb.unwrap().control();
+        for hook in c.greenhouse_webhooks() {
+            c.greenhouse_set_webhook_enabled(hook.id, false).unwrap();
+        }
+    });
+    let mut req = link_request(&posting, &s);
+    req.settings.write_pdf = false;
+    req.settings.write_move = false;
+    let link = core.save_link(req).await.unwrap().remove(0);
+    core.with_sandbox(|sb| {
+        sb.unwrap()
+            .control()
+            .greenhouse_move_application(s.application_id, s.trigger.parse().unwrap())
+    })
+    .unwrap();
+    core.run_sync().await.unwrap();
+    within(Duration::from_secs(30), "the note after a sync", || async {
+        writes_for(&core, s.candidate_id).0 == 1
+    })
+    .await;
+
+    // Someone already in the trigger stage when a job is linked is not
+    // invited until asked.
+    core.unlink(LinkIdRequest {
+        link_id: link.id.clone(),
+    })
+    .await
+    .unwrap();
+    let mut req = link_request(&posting, &s);
+    req.settings.write_pdf = false;
+    req.settings.write_move = false;
+    let relinked = core.save_link(req).await.unwrap().remove(0);
+    let pipeline = core
+        .pipeline(LinkIdRequest {
+            link_id: relinked.id.clone(),
+        })
+        .await
+        .unwrap();
+    let skipped = pipeline
+        .candidates
+        .iter()
+        .find(|c| c.application_id == s.application_id.to_string())
+        .expect("the candidate in the trigger stage is listed");
+    assert_eq!(
+        skipped.invite_state,
+        Some(reqlink_domain::InviteState::Skipped)
+    );
+    core.invite_now(reqlink_domain::InviteRequest {
+        invite_id: skipped.invite_id.clone().unwrap(),
+    })
+    .await
+    .unwrap();
+    within(
+        Duration::from_secs(30),
+        "a second interview's note",
+        || async { writes_for(&core, s.candidate_id).0 == 2 },
+    )
+    .await;
+    core.shutdown().await;
+}
