@@ -1,0 +1,312 @@
+//! Links, invites and the outbox in SQLite: one invite per link and
+//! application whatever repeats, one write per interview and kind, crash
+//! recovery of sends in flight, and the Reports requisition filter.
+
+use reqlink_domain::{
+    ApplicationRecord, CandidateRecord, InviteState, LinkQuery, LinkSettings, OutboxQuery,
+    OutboxState, Provider, ReportQuery, ReportRecord, StageRecord, UserRecord, WriteKind,
+};
+use reqlink_store::{NewConnection, NewLink, ResumePoint, Store, SyncPage, SANDBOX_WORKSPACE_ID};
+
+const GH: &str = "gh";
+
+fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    store.ensure_sandbox_workspace().unwrap();
+    store
+        .upsert_connection(&NewConnection {
+            id: GH,
+            workspace_id: SANDBOX_WORKSPACE_ID,
+            provider: Provider::Greenhouse,
+            label: "Greenhouse (sandbox)",
+            auth_style: "Harvest API key",
+            base_url: "http://127.0.0.1:1/v1",
+            sandbox: true,
+        })
+        .unwrap();
+    store
+        .replace_job_stages(
+            GH,
+            "j1",
+            &["Applied", "Screen", "Interview", "Offer"]
+                .iter()
+                .enumerate()
+                .map(|(i, name)| StageRecord {
+                    id: format!("s{i}"),
+                    job_id: "j1".into(),
+                    name: name.to_string(),
+                    priority: i as u32,
+                    active: true,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    (dir, store)
+}
+
+fn put_application(store: &Store, id: &str, stage: &str, at: &str) {
+    store
+        .put_application_event(
+            GH,
+            &ApplicationRecord {
+                id: id.into(),
+                candidate_id: format!("c-{id}"),
+                job_id: Some("j1".into()),
+                status: "active".into(),
+                prospect: false,
+                stage_id: Some(stage.into()),
+                stage_name: None,
+                applied_at: None,
+                last_activity_at: Some(at.into()),
+            },
+            Some(&CandidateRecord {
+                id: format!("c-{id}"),
+                first_name: "Ada".into(),
+                last_name: id.into(),
+                email: Some(format!("{id}@example.com")),
+                company: None,
+                title: None,
+                updated_at: Some(at.into()),
+            }),
+        )
+        .unwrap();
+}
+
+fn link(store: &Store, posting: &str) -> i64 {
+    store
+        .save_links(
+            &[NewLink {
+                connection_id: GH.into(),
+                job_id: "j1".into(),
+                posting_id: posting.into(),
+                posting_title: Some("Agent".into()),
+                settings: LinkSettings {
+                    trigger_stage_ids: vec!["s1".into()],
+                    pass_threshold: Some(70.0),
+                    pass_stage_id: Some("s2".into()),
+                    fail_stage_id: Some("s3".into()),
+                    write_note: true,
+                    write_pdf: true,
+                    write_move: true,
+                    ..LinkSettings::default()
+                },
+            }],
+            true,
+        )
+        .unwrap()
+        .unwrap()[0]
+}
+
+fn report(id: &str, posting: &str) -> ReportRecord {
+    ReportRecord {
+        interview_id: id.into(),
+        posting_id: posting.into(),
+        posting_title: None,
+        candidate_id: None,
+        candidate_name: Some("Ada".into()),
+        candidate_email: None,
+        match_score: Some(80.0),
+        status: Some("completed".into()),
+        interviewed_at: None,
+        report_at: 1_770_000_000.0,
+        report_url: None,
+        raw_json: "{}".into(),
+        search_highlights: String::new(),
+        search_lowlights: String::new(),
+        search_evaluations: String::new(),
+        search_transcript: String::new(),
+    }
+}
+
+#[test]
+fn an_application_is_invited_once_per_link_whatever_repeats() {
+    let (_d, store) = fresh();
+    put_application(&store, "a0", "s1", "2026-01-01T00:00:00Z");
+    let link_id = link(&store, "P1");
+    // Already in the trigger stage when linked: skipped, not queued.
+    assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+    put_application(&store, "a1", "s0", "2026-01-01T00:00:00Z");
+    assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    assert_eq!(store.plan_invites(0.0).unwrap(), 1);
+    // Out and back in, and the same event again: nothing new.
+    put_application(&store, "a1", "s0", "2026-01-03T00:00:00Z");
+    put_application(&store, "a1", "s1", "2026-01-04T00:00:00Z");
+    assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+    assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+
+    let due = store.due_invites(1.0, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].email.as_deref(), Some("a1@example.com"));
+    let candidates = store.pipeline_candidates(link_id).unwrap();
+    let states: Vec<_> = candidates
+        .iter()
+        .map(|c| (c.application_id.as_str(), c.invite_state))
+        .collect();
+    assert!(states.contains(&("a0", Some(InviteState::Skipped))));
+    assert!(states.contains(&("a1", Some(InviteState::Queued))));
+}
+
+#[test]
+fn a_send_in_flight_at_a_crash_is_unconfirmed_until_its_events_arrive() {
+    let (_d, store) = fresh();
+    link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let invite = store.due_invites(1.0, 10).unwrap().remove(0);
+    store.invite_sending(invite.id, "A1@Example.com").unwrap();
+    assert_eq!(store.recover_sending_invites().unwrap(), 1);
+    assert!(
+        store.due_invites(1e12, 10).unwrap().is_empty(),
+        "not resent by itself"
+    );
+    // Another agent's interview for the same address is not ours.
+    assert!(!store
+        .confirm_invite_by_email("P2", "a1@example.com", "iv-x")
+        .unwrap());
+    assert!(store
+        .confirm_invite_by_email("P1", "a1@example.com", "iv-1")
+        .unwrap());
+    assert_eq!(store.invite_of_interview("iv-1").unwrap(), Some(invite.id));
+}
+
+#[test]
+fn a_report_queues_each_write_once_and_failures_park_with_their_reason() {
+    let (_d, store) = fresh();
+    link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let invite = store.due_invites(1.0, 10).unwrap().remove(0);
+    store.invite_sending(invite.id, "a1@example.com").unwrap();
+    store.invite_sent(invite.id, "iv-1", None).unwrap();
+    store.upsert_report(&report("iv-1", "P1")).unwrap();
+
+    let plan = store
+        .writeback_plan("iv-1")
+        .unwrap()
+        .expect("our interview");
+    assert_eq!(plan.match_score, Some(80.0));
+    let writes = [
+        (WriteKind::Note, serde_json::json!({})),
+        (WriteKind::Attachment, serde_json::json!({})),
+        (
+            WriteKind::StageMove,
+            serde_json::json!({"to_stage_id": "s2"}),
+        ),
+    ];
+    assert_eq!(
+        store.enqueue_writes(plan.invite_id, &writes, 0.0).unwrap(),
+        3
+    );
+    assert_eq!(
+        store.enqueue_writes(plan.invite_id, &writes, 0.0).unwrap(),
+        0,
+        "a report delivered twice writes once"
+    );
+    let due = store.due_writes(1.0, 10).unwrap();
+    assert_eq!(due.len(), 3);
+    let note = &due[0];
+    store.write_attempt(note.id).unwrap();
+    store
+        .write_failed(note.id, "Greenhouse did not answer", Some(5.0), true)
+        .unwrap();
+    let again = store.due_writes(6.0, 10).unwrap();
+    let retried = again.iter().find(|w| w.id == note.id).unwrap();
+    assert!(retried.uncertain, "the next attempt checks the ATS first");
+    assert_eq!(retried.attempts, 1);
+    store
+        .write_failed(note.id, "still failing", None, false)
+        .unwrap();
+    let dead = store
+        .outbox_rows(&OutboxQuery {
+            state: Some(OutboxState::Dead),
+            link_id: None,
+        })
+        .unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("still failing"));
+    assert!(store.retry_write(note.id, 7.0).unwrap());
+    store.write_done(note.id, Some("n1"), false).unwrap();
+    assert!(store.discard_write(due[1].id).unwrap());
+    assert!(!store.discard_write(due[1].id).unwrap());
+}
+
+#[test]
+fn reports_filter_by_requisition_through_links_and_invites() {
+    let (_d, store) = fresh();
+    let first = link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let invite = store.due_invites(1.0, 10).unwrap().remove(0);
+    store.invite_sent(invite.id, "iv-invited", None).unwrap();
+    // The job later moved to another agent: its earlier invites still count.
+    link(&store, "P2");
+    store
+        .upsert_reports(&[
+            report("iv-invited", "P1"),
+            report("iv-p2", "P2"),
+            report("iv-elsewhere", "P3"),
+        ])
+        .unwrap();
+    let page = store
+        .list_reports(&ReportQuery {
+            connection_id: Some(GH.into()),
+            job_id: Some("j1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut ids: Vec<_> = page.items.iter().map(|r| r.interview_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, vec!["iv-invited", "iv-p2"]);
+    let links = store
+        .links(&LinkQuery {
+            include_inactive: true,
+            ..LinkQuery::default()
+        })
+        .unwrap();
+    assert_eq!(links.len(), 2);
+    assert!(!links.iter().find(|l| l.id == first).unwrap().active);
+}
+
+#[test]
+fn only_active_mapped_users_act() {
+    let (_d, store) = fresh();
+    let users = [
+        UserRecord {
+            id: "u1".into(),
+            name: "Off".into(),
+            email: None,
+            disabled: true,
+        },
+        UserRecord {
+            id: "u2".into(),
+            name: "On".into(),
+            email: Some("on@example.com".into()),
+            disabled: false,
+        },
+    ];
+    store
+        .apply_sync_page(
+            GH,
+            "users",
+            SyncPage {
+                users: &users,
+                jobs: &[],
+                candidates: &[],
+                applications: &[],
+            },
+            &ResumePoint {
+                since: None,
+                next: None,
+                newest: None,
+                done: 2,
+            },
+        )
+        .unwrap();
+    let me = store.console_users().unwrap()[0].id.clone();
+    store.set_user_mapping(GH, &me, Some("u1")).unwrap();
+    assert_eq!(store.acting_ats_user(GH).unwrap(), None);
+    store.set_user_mapping(GH, &me, Some("u2")).unwrap();
+    assert_eq!(store.acting_ats_user(GH).unwrap().as_deref(), Some("u2"));
+}
