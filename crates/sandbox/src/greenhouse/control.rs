@@ -24,6 +24,8 @@
 //! | `POST /jobs` `{name}`, `/jobs/{id}/rename` `{name}`, `/jobs/{id}/delete` | `greenhouse_create_job`, `rename_job`, `greenhouse_delete_job` |
 //! | `GET /writes` | [`SandboxControl::greenhouse_writes`] |
 //! | `POST /faults/writes` `{count, kind: status\|rate_limited\|hang, status?, retry_after_secs?, ms?, applied?}` | [`SandboxControl::greenhouse_fail_writes`] |
+//! | `POST /faults/write_share` `{percent, faults: [{kind: status\|rate_limited\|hang, status?, retry_after_secs?, ms?, applied?}]}` | [`SandboxControl::greenhouse_fail_write_share`] |
+//! | `GET /faults/write_share` | [`SandboxControl::greenhouse_write_share_injected`] as `{injected}` |
 //! | `POST /faults/requests` `{count, status}` | [`SandboxControl::fail_next`] |
 //! | `POST /create_lag` `{none}\|{ms}\|{requests}` | [`SandboxControl::greenhouse_set_create_lag`] |
 //! | `POST /create_truncation` `{mode: never\|always\|share, percent?}` | [`SandboxControl::greenhouse_set_create_truncation`] |
@@ -658,6 +660,23 @@ impl SandboxControl {
         self.gh.write_state().set_fault(n, fault);
     }
 
+    /// From now on each write (POST/PATCH/PUT to `/v1` or `/v3`; reads are
+    /// unaffected) fails with probability `percent`/100, with one of
+    /// `faults` drawn at random. The draws are deterministic from the
+    /// sandbox seed. A pending [`Self::greenhouse_fail_writes`] fault is
+    /// used up first. `percent = 0` (or no faults) clears it; setting it
+    /// resets [`Self::greenhouse_write_share_injected`].
+    pub fn greenhouse_fail_write_share(&self, percent: u8, faults: Vec<WriteFault>) {
+        self.gh
+            .write_state()
+            .set_share(self.gh.seed, percent, faults);
+    }
+
+    /// Writes the share fault has failed since it was last set.
+    pub fn greenhouse_write_share_injected(&self) -> u64 {
+        self.gh.write_state().share_injected()
+    }
+
     /// How long records created from now on answer 404 to a `GET`.
     pub fn greenhouse_set_create_lag(&self, lag: CreateLag) {
         self.gh.write_state().set_lag(lag);
@@ -693,6 +712,10 @@ pub(crate) fn routes() -> Router<Arc<GhState>> {
         .route(&p("/jobs/{id}/delete"), post(http_delete_job))
         .route(&p("/writes"), get(http_writes))
         .route(&p("/faults/writes"), post(http_fail_writes))
+        .route(
+            &p("/faults/write_share"),
+            get(http_write_share_injected).post(http_fail_write_share),
+        )
         .route(&p("/faults/requests"), post(http_fail_requests))
         .route(&p("/create_lag"), post(http_create_lag))
         .route(&p("/create_truncation"), post(http_create_truncation))
@@ -877,6 +900,8 @@ async fn http_writes(State(st): St) -> Json<Vec<GhWrite>> {
 
 #[derive(Deserialize)]
 struct WriteFaultBody {
+    /// Only for `/faults/writes`.
+    #[serde(default)]
     count: u32,
     kind: String,
     status: Option<u16>,
@@ -887,7 +912,48 @@ struct WriteFaultBody {
 }
 
 async fn http_fail_writes(State(st): St, Json(b): Json<WriteFaultBody>) -> Response {
-    let fault = match b.kind.as_str() {
+    match write_fault(&b) {
+        Ok(fault) => {
+            st.write_state().set_fault(b.count, fault);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct WriteShareBody {
+    percent: u8,
+    #[serde(default)]
+    faults: Vec<WriteFaultBody>,
+}
+
+async fn http_fail_write_share(State(st): St, Json(b): Json<WriteShareBody>) -> Response {
+    if b.percent > 100 {
+        return GreenhouseControlError::Invalid("percent is 0-100".into()).into_response();
+    }
+    let faults = match b
+        .faults
+        .iter()
+        .map(write_fault)
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    if b.percent > 0 && faults.is_empty() {
+        return GreenhouseControlError::Invalid("give at least one fault".into()).into_response();
+    }
+    st.write_state().set_share(st.seed, b.percent, faults);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn http_write_share_injected(State(st): St) -> Json<serde_json::Value> {
+    Json(json!({ "injected": st.write_state().share_injected() }))
+}
+
+fn write_fault(b: &WriteFaultBody) -> Result<WriteFault, GreenhouseControlError> {
+    Ok(match b.kind.as_str() {
         "status" => WriteFault::Status(b.status.unwrap_or(500)),
         "rate_limited" => WriteFault::RateLimited {
             retry_after_secs: b.retry_after_secs.unwrap_or(1),
@@ -897,14 +963,11 @@ async fn http_fail_writes(State(st): St, Json(b): Json<WriteFaultBody>) -> Respo
             applied: b.applied,
         },
         other => {
-            return GreenhouseControlError::Invalid(format!(
+            return Err(GreenhouseControlError::Invalid(format!(
                 "kind {other:?}: use status, rate_limited or hang"
-            ))
-            .into_response()
+            )))
         }
-    };
-    st.write_state().set_fault(b.count, fault);
-    StatusCode::NO_CONTENT.into_response()
+    })
 }
 
 #[derive(Deserialize)]

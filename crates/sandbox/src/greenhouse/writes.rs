@@ -39,7 +39,7 @@ use crate::data::{
     Activity, AppStatus, Application, AttachmentMeta, Candidate, Contact, Data, Note,
     ProspectDetail, NO_SOURCE,
 };
-use crate::rng::mix;
+use crate::rng::{mix, Rng};
 
 /// Log entries kept; older ones are dropped in a long-running demo.
 const MAX_LOGGED_WRITES: usize = 10_000;
@@ -79,6 +79,22 @@ pub enum WriteFault {
     /// timeout is ambiguous exactly as in production; without, nothing is
     /// written.
     Hang { duration: Duration, applied: bool },
+}
+
+/// A fault for a share of all writes (see `set_share`).
+struct WriteShare {
+    percent: u8,
+    faults: Vec<WriteFault>,
+    rng: Rng,
+}
+
+impl WriteShare {
+    fn draw(&mut self) -> Option<WriteFault> {
+        if !self.rng.chance(u64::from(self.percent)) {
+            return None;
+        }
+        Some(self.faults[self.rng.index(self.faults.len())])
+    }
 }
 
 /// One applied write, in order of arrival.
@@ -149,6 +165,9 @@ pub(crate) struct WriteState {
     log: Vec<GhWrite>,
     seq: u64,
     fault: Option<(u32, WriteFault)>,
+    share: Option<WriteShare>,
+    /// Writes failed by the share fault since it was last set.
+    share_injected: u64,
     lag: CreateLag,
     pending: HashMap<u64, LagLeft>,
     truncation: CreateTruncation,
@@ -161,6 +180,8 @@ impl WriteState {
             log: Vec::new(),
             seq: 0,
             fault: None,
+            share: None,
+            share_injected: 0,
             lag,
             pending: HashMap::new(),
             truncation,
@@ -168,18 +189,42 @@ impl WriteState {
         }
     }
 
+    /// The fault of the next write: a pending counted fault first, else the
+    /// share fault's draw.
     pub(crate) fn take_fault(&mut self) -> Option<WriteFault> {
-        let (left, fault) = self.fault.as_mut()?;
-        let fault = *fault;
-        *left -= 1;
-        if *left == 0 {
-            self.fault = None;
+        if let Some((left, fault)) = self.fault.as_mut() {
+            let fault = *fault;
+            *left -= 1;
+            if *left == 0 {
+                self.fault = None;
+            }
+            return Some(fault);
         }
+        let fault = self.share.as_mut()?.draw()?;
+        self.share_injected += 1;
         Some(fault)
     }
 
     pub(crate) fn set_fault(&mut self, n: u32, fault: WriteFault) {
         self.fault = (n > 0).then_some((n, fault));
+    }
+
+    /// Every write from now on fails with probability `percent`/100, with
+    /// one of `faults` picked at random; `0` (or no faults) clears it. The
+    /// draws come from the sandbox seed, so a run is reproducible for the
+    /// same order of writes. Resets the injected count.
+    pub(crate) fn set_share(&mut self, seed: u64, percent: u8, faults: Vec<WriteFault>) {
+        self.share_injected = 0;
+        self.share = (percent > 0 && !faults.is_empty()).then(|| WriteShare {
+            percent: percent.min(100),
+            faults,
+            rng: Rng::stream(seed, 0x5752_4954_4553_4841),
+        });
+    }
+
+    /// Writes the share fault has failed since it was last set.
+    pub(crate) fn share_injected(&self) -> u64 {
+        self.share_injected
     }
 
     pub(crate) fn set_lag(&mut self, lag: CreateLag) {
@@ -1482,5 +1527,47 @@ mod tests {
         ));
         assert!(matches!(parse_body(b"[1]"), Err(GhError::BadRequest(_))));
         assert!(parse_body(b"{\"a\":1}").is_ok());
+    }
+
+    #[test]
+    fn write_share_is_deterministic_mixed_and_clearable() {
+        let faults = vec![
+            WriteFault::Status(503),
+            WriteFault::Hang {
+                duration: Duration::from_millis(10),
+                applied: true,
+            },
+        ];
+        let draw = |seed| {
+            let mut w = WriteState::new(CreateLag::None, CreateTruncation::Never);
+            w.set_share(seed, 20, faults.clone());
+            let got: Vec<_> = (0..1000).map(|_| w.take_fault()).collect();
+            assert_eq!(
+                w.share_injected(),
+                got.iter().filter(|f| f.is_some()).count() as u64
+            );
+            got
+        };
+        assert_eq!(draw(9), draw(9));
+        assert_ne!(draw(9), draw(10));
+        let got = draw(9);
+        let failed = got.iter().filter(|f| f.is_some()).count();
+        assert!((150..=250).contains(&failed), "{failed} of 1000 failed");
+        for f in &faults {
+            assert!(got.contains(&Some(*f)), "{f:?} is drawn");
+        }
+
+        let mut w = WriteState::new(CreateLag::None, CreateTruncation::Never);
+        w.set_share(1, 100, faults.clone());
+        w.set_fault(1, WriteFault::Status(500));
+        assert_eq!(
+            w.take_fault(),
+            Some(WriteFault::Status(500)),
+            "counted first"
+        );
+        assert!(w.take_fault().is_some());
+        w.set_share(1, 0, faults);
+        assert_eq!(w.take_fault(), None);
+        assert_eq!(w.share_injected(), 0);
     }
 }
