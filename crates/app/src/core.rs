@@ -204,12 +204,19 @@ impl Core {
             }
         }
         {
-            let core = core.clone();
-            tokio::spawn(async move {
-                if let Err(e) = core.reconcile().await {
-                    tracing::warn!("reconciliation at start-up failed: {}", e.message);
-                }
-            });
+            let handle = {
+                let core = core.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = core.reconcile().await {
+                        tracing::warn!("reconciliation at start-up failed: {}", e.message);
+                    }
+                })
+            };
+            core.inner
+                .tasks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(handle);
         }
         core.activity(
             ActivityLevel::Info,
@@ -306,6 +313,18 @@ impl Core {
         for task in std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|e| e.into_inner()))
         {
             task.abort();
+        }
+        // Running syncs stop at their next page, as if the process died.
+        for slot in self
+            .inner
+            .syncs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+        {
+            if let Some(cancel) = &slot.cancel {
+                let _ = cancel.send(true);
+            }
         }
         let receiver = self
             .inner

@@ -116,10 +116,13 @@ impl Core {
                 .or_default()
                 .push(w);
         }
-        let mut tasks = Vec::new();
+        // A JoinSet, so the per-connection tasks die with the pass: when the
+        // worker is aborted (shutdown, or a crash test), no write carries on
+        // behind the outbox's back.
+        let mut tasks = tokio::task::JoinSet::new();
         for (connection_id, writes) in by_connection {
             let core = self.clone();
-            tasks.push(tokio::spawn(async move {
+            tasks.spawn(async move {
                 let mut done = 0;
                 for w in writes {
                     if core.perform_write(&connection_id, &w).await {
@@ -127,11 +130,11 @@ impl Core {
                     }
                 }
                 done
-            }));
+            });
         }
         let mut done = 0;
-        for t in tasks {
-            done += t.await.unwrap_or(0);
+        while let Some(n) = tasks.join_next().await {
+            done += n.unwrap_or(0);
         }
         if done > 0 {
             self.emit(AppEvent::DataChanged {
