@@ -28,6 +28,8 @@ export function job(over: Partial<JobRow> = {}): JobRow {
     updated_at: ago(90),
     stage_count: 4,
     application_count: 12,
+    link_id: null,
+    linked_agent: null,
     ...over,
   };
 }
@@ -112,6 +114,7 @@ export function reportRow(over: Partial<ReportRow> = {}): ReportRow {
     interviewed_at: ago(60 * 26),
     reported_at: ago(60 * 25),
     has_pdf: true,
+    exported: [],
     snippet: null,
     ...over,
   };
