@@ -89,12 +89,13 @@ export function demoLoop(src: DemoSource): LoopData {
     .sort((a, b) => (a.row.reported_at < b.row.reported_at ? 1 : -1));
   const people = src.candidates.filter((c) => c.connection_id === connectionId).slice(0, 40);
   let k = 0;
+  let made = 0;
   const person = () => people[k++ % Math.max(1, people.length)];
 
   const t = (msAgo: number, kind: string, message: string, error = false): TimelineEntry => ({ at: iso(msAgo), kind, message, error });
   const entry = (over: Partial<MockPipelineEntry> & Pick<MockPipelineEntry, "step" | "timeline">): MockPipelineEntry => {
     const p = person();
-    const n = loop.pipeline.length + 1;
+    const n = ++made;
     return {
       link_id: link.id,
       application_id: `app-demo-${n}`,

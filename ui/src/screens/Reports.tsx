@@ -131,7 +131,7 @@ const COLUMNS: Column<ReportRow, ReportSort>[] = [
     ),
   },
   { id: "pdf", header: "PDF", width: "36px", render: (r) => <PdfState has={r.has_pdf} /> },
-  { id: "ats", header: "ATS", width: "minmax(120px, 1fr)", render: (r) => <ExportedBadges row={r} /> },
+  { id: "ats", header: "ATS", width: "minmax(210px, 1.2fr)", render: (r) => <ExportedBadges row={r} /> },
 ];
 
 function ScoreChart({ data, selected, onSelect }: {
