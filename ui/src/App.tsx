@@ -6,21 +6,25 @@ import { SecretsWarning } from "./components/SecretsWarning";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
 import { useBackendEvents } from "./events";
-import { RouterProvider, useRouter, type Screen } from "./router";
+import { RouterProvider, useRouter, type Screen, type ScreenParams } from "./router";
 import { Activity } from "./screens/Activity";
 import { Candidates } from "./screens/Candidates";
 import { Integrations } from "./screens/Integrations";
+import { Pipeline } from "./screens/Pipeline";
 import { Reports } from "./screens/Reports";
 import { Requisitions } from "./screens/Requisitions";
 import { Webhooks } from "./screens/Webhooks";
+import { Writeback } from "./screens/Writeback";
 
 const SCREEN_COMPONENTS: Record<Screen, ComponentType> = {
   integrations: Integrations,
   requisitions: Requisitions,
   candidates: Candidates,
   reports: Reports,
+  writeback: Writeback,
   webhooks: Webhooks,
   activity: Activity,
+  pipeline: Pipeline,
 };
 
 function Shell() {
@@ -40,11 +44,16 @@ function Shell() {
   );
 }
 
-export function App({ backend, queryClient, initialScreen }: { backend: Backend; queryClient: QueryClient; initialScreen?: Screen }) {
+export function App({ backend, queryClient, initialScreen, initialParams }: {
+  backend: Backend;
+  queryClient: QueryClient;
+  initialScreen?: Screen;
+  initialParams?: ScreenParams;
+}) {
   return (
     <QueryClientProvider client={queryClient}>
       <BackendProvider backend={backend}>
-        <RouterProvider initial={initialScreen}>
+        <RouterProvider initial={initialScreen} initialParams={initialParams}>
           <Shell />
         </RouterProvider>
       </BackendProvider>

@@ -2,22 +2,32 @@ import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react
 import { useEffect } from "react";
 import type { AppEvent, AppStatus, ConnectionView, IntegrationCard, SyncStatus } from "./bindings";
 import { useBackend } from "./backend/context";
+import { PROVIDER_NAMES } from "./lib/connection";
+import { exportSummaryText } from "./lib/exportRules";
+import { notifyDesktop } from "./lib/notify";
 import { keys } from "./queries";
 
 // Which cached queries each `data_changed` entity can affect.
 const AFFECTS: Record<string, QueryKey[]> = {
-  jobs: [keys.jobs, keys.connections, keys.integrations, keys.candidates],
-  stages: [["job_stages"], keys.connections, keys.integrations, keys.candidates],
+  jobs: [keys.jobs, keys.connections, keys.integrations, keys.candidates, keys.links, keys.previewLink],
+  stages: [["job_stages"], keys.connections, keys.integrations, keys.candidates, keys.links, keys.previewLink],
   candidates: [keys.candidates, keys.connections, keys.integrations],
-  applications: [keys.candidates, keys.jobs, keys.connections, keys.integrations],
-  users: [keys.connections, keys.integrations],
+  applications: [keys.candidates, keys.jobs, keys.connections, keys.integrations, ["pipeline"], keys.links],
+  // ATS users and their mapping to console users decide whether links may be saved.
+  users: [keys.connections, keys.integrations, ["user_mappings"], keys.previewLink, keys.links],
+  // Links show in the jobs' Agent column and on the agents; invites and
+  // writes move a link's pipeline and funnel.
+  links: [keys.links, keys.jobs, ["pipeline"], keys.previewLink, keys.outbox],
+  invites: [["pipeline"], keys.links],
+  outbox: [keys.outbox, ["pipeline"], keys.links],
+  exports: [keys.reports],
   connections: [keys.connections, keys.integrations, keys.status],
-  agents: [keys.agents],
+  agents: [keys.agents, keys.links, keys.previewLink],
   webhooks: [keys.agents],
   activity: [keys.activity],
   // A processed report_available adds a report and moves the score chart;
   // a finished PDF download sets has_pdf, and report_pdf then has the file.
-  reports: [keys.reports, ["get_report"], ["report_pdf"], keys.scoreDistribution],
+  reports: [keys.reports, ["get_report"], ["report_pdf"], keys.scoreDistribution, ["pipeline"], keys.links],
   // Subscriptions show their last delivery and failure count.
   deliveries: [keys.deliveries, ["get_delivery"], keys.agents],
   // A new public URL changes which subscriptions point at this app, and the
@@ -71,6 +81,14 @@ export function applyEvent(client: QueryClient, event: AppEvent): void {
           void client.invalidateQueries({ queryKey });
         }
       }
+      return;
+    }
+    case "export_finished": {
+      void client.invalidateQueries({ queryKey: keys.reports });
+      void client.invalidateQueries({ queryKey: ["get_report"] });
+      void client.invalidateQueries({ queryKey: keys.activity });
+      const s = event.summary;
+      notifyDesktop(`Export to ${PROVIDER_NAMES[s.provider]} finished`, exportSummaryText(s));
       return;
     }
     case "data_changed": {

@@ -7,15 +7,21 @@ import { isScreen } from "./router";
 import "./styles.css";
 
 // The preview accepts #candidates etc. to open on a screen (handy for
-// screenshots); the desktop window always opens on the default screen.
-const hash = window.location.hash.slice(1);
+// screenshots), and #pipeline/<link id> for a link's pipeline; the desktop
+// window always opens on the default screen.
+const [hash = "", param] = window.location.hash.slice(1).split("/");
 
 void selectBackend().then((backend) => {
   const root = document.getElementById("root");
   if (!root) throw new Error("missing #root");
   createRoot(root).render(
     <StrictMode>
-      <App backend={backend} queryClient={createQueryClient()} initialScreen={isScreen(hash) ? hash : undefined} />
+      <App
+        backend={backend}
+        queryClient={createQueryClient()}
+        initialScreen={isScreen(hash) ? hash : undefined}
+        initialParams={param ? { linkId: decodeURIComponent(param) } : undefined}
+      />
     </StrictMode>,
   );
 });

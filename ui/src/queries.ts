@@ -1,19 +1,30 @@
 // Query keys and hooks over the Backend. Every key starts with the name of
 // the command that fills it, so events can invalidate by entity.
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type {
   ApiError,
   AtsWebhookView,
   CheckResult,
   ConnectionView,
   ConnectRequest,
+  ConsoleUser,
+  ConsoleUserRequest,
   DeliveryCheck,
   DeliveryStatus,
+  ExportRequest,
+  ExportSummary,
   IntegrationCard,
   JobRow,
+  LinkQuery,
+  LinkRequest,
+  LinkTestResult,
+  LinkView,
   OAuthFlowView,
+  OutboxQuery,
   ReceiverStatus,
   SyncSettings,
+  UserMappingRequest,
+  UserMappingView,
   WebhookSecretRequest,
 } from "./bindings";
 import { useBackend } from "./backend/context";
@@ -36,6 +47,11 @@ export const keys = {
   integrations: ["integrations"] as const,
   syncSettings: ["sync_settings"] as const,
   oauthFlow: (flowId: string) => ["oauth_flow", flowId] as const,
+  links: ["list_links"] as const,
+  previewLink: ["preview_link"] as const,
+  pipeline: (linkId: string) => ["pipeline", linkId] as const,
+  outbox: ["list_outbox"] as const,
+  userMappings: (connectionId: string) => ["user_mappings", connectionId] as const,
 };
 
 export function useAppStatus() {
@@ -307,5 +323,139 @@ export function useReplayDelivery() {
         client.invalidateQueries({ queryKey: keys.deliveries }),
         client.invalidateQueries({ queryKey: keys.delivery(id) }),
       ]),
+  });
+}
+
+/* ---- The recruiting loop ------------------------------------------------ */
+
+/** What a link change can move: the links, the jobs' Agent column, pipelines and previews. */
+function refreshLinks(client: QueryClient) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: keys.links }),
+    client.invalidateQueries({ queryKey: keys.jobs }),
+    client.invalidateQueries({ queryKey: ["pipeline"] }),
+    client.invalidateQueries({ queryKey: keys.previewLink }),
+    client.invalidateQueries({ queryKey: keys.outbox }),
+  ]);
+}
+
+export function useLinks(query: LinkQuery, enabled = true) {
+  const backend = useBackend();
+  return useQuery({ queryKey: [...keys.links, query], queryFn: () => backend.list_links(query), enabled });
+}
+
+/** The warnings a link would have; `null` while there is nothing to ask about yet. */
+export function usePreviewLink(req: LinkRequest | null) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: [...keys.previewLink, req],
+    queryFn: () => backend.preview_link(req as LinkRequest),
+    enabled: req !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSaveLink() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<LinkView[], ApiError, LinkRequest>({
+    mutationFn: (req) => backend.save_link(req),
+    onSuccess: () => refreshLinks(client),
+  });
+}
+
+export function useUnlink() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (linkId) => backend.unlink({ link_id: linkId }),
+    onSuccess: () => refreshLinks(client),
+  });
+}
+
+export function useTestLink() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<LinkTestResult, ApiError, string>({
+    mutationFn: (linkId) => backend.test_link({ link_id: linkId }),
+    onSettled: () => refreshLinks(client),
+  });
+}
+
+export function usePipeline(linkId: string | null) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: linkId ? keys.pipeline(linkId) : ["pipeline", "none"],
+    queryFn: () => backend.pipeline({ link_id: linkId ?? "" }),
+    enabled: linkId !== null,
+  });
+}
+
+export function useInviteNow() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (inviteId) => backend.invite_now({ invite_id: inviteId }),
+    onSettled: () => refreshLinks(client),
+  });
+}
+
+export function useOutbox(query: OutboxQuery) {
+  const backend = useBackend();
+  return useQuery({ queryKey: [...keys.outbox, query], queryFn: () => backend.list_outbox(query) });
+}
+
+export function useRetryOutbox() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (id) => backend.retry_outbox({ id }),
+    onSettled: () => refreshLinks(client),
+  });
+}
+
+export function useDiscardOutbox() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<null, ApiError, string>({
+    mutationFn: (id) => backend.discard_outbox({ id }),
+    onSettled: () => refreshLinks(client),
+  });
+}
+
+export function useUserMappings(connectionId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: keys.userMappings(connectionId), queryFn: () => backend.user_mappings({ connection_id: connectionId }) });
+}
+
+export function useSetUserMapping() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<UserMappingView, ApiError, UserMappingRequest>({
+    mutationFn: (req) => backend.set_user_mapping(req),
+    onSuccess: (view) => {
+      client.setQueryData(keys.userMappings(view.connection_id), view);
+      // Whether a link may be saved depends on a mapped user.
+      void client.invalidateQueries({ queryKey: keys.previewLink });
+      void client.invalidateQueries({ queryKey: keys.links });
+    },
+  });
+}
+
+export function useAddConsoleUser() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<ConsoleUser, ApiError, ConsoleUserRequest>({
+    mutationFn: (req) => backend.add_console_user(req),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["user_mappings"] }),
+  });
+}
+
+export function useExportCandidates() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<ExportSummary, ApiError, ExportRequest>({
+    mutationFn: (req) => backend.export_candidates(req),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.reports }),
   });
 }

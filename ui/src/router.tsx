@@ -1,23 +1,34 @@
 // In-app navigation. The state lives in React rather than in the URL: a
 // desktop window has no address bar, back button or deep links to honour,
-// and there are only six flat top-level screens, so a router library (and
-// the URL bookkeeping it brings) would add weight without adding anything.
+// and there are only a few flat top-level screens (plus a link's pipeline,
+// opened with its id as a parameter), so a router library (and the URL
+// bookkeeping it brings) would add weight without adding anything.
 import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
 
-export const SCREENS = ["integrations", "requisitions", "candidates", "reports", "webhooks", "activity"] as const;
-export type Screen = (typeof SCREENS)[number];
+/** The sidebar's screens, in order. */
+export const SCREENS = ["integrations", "requisitions", "candidates", "reports", "writeback", "webhooks", "activity"] as const;
+export type NavScreen = (typeof SCREENS)[number];
+/** Every screen: the sidebar's, and a link's pipeline (opened from Requisitions or an agent). */
+export type Screen = NavScreen | "pipeline";
 
 export const SCREEN_TITLES: Record<Screen, string> = {
   integrations: "Integrations",
   requisitions: "Requisitions",
   candidates: "Candidates",
   reports: "Reports",
+  writeback: "Writeback",
   webhooks: "Webhooks",
   activity: "Activity",
+  pipeline: "Pipeline",
 };
 
 export function isScreen(s: string): s is Screen {
-  return (SCREENS as readonly string[]).includes(s);
+  return (SCREENS as readonly string[]).includes(s) || s === "pipeline";
+}
+
+/** The sidebar entry a screen belongs to (a pipeline is part of Requisitions). */
+export function navScreenOf(screen: Screen): NavScreen {
+  return screen === "pipeline" ? "requisitions" : screen;
 }
 
 /** A job to open Candidates filtered by (from a requisition's panel). */
@@ -30,6 +41,8 @@ export interface JobRef {
 /** What a screen opens with; a plain sidebar click opens it unfiltered. */
 export interface ScreenParams {
   job?: JobRef;
+  /** The link whose pipeline (or writeback queue) to show. */
+  linkId?: string;
 }
 
 interface Router {
@@ -40,8 +53,8 @@ interface Router {
 
 const RouterContext = createContext<Router | null>(null);
 
-export function RouterProvider({ initial = "requisitions", children }: { initial?: Screen; children: ReactNode }) {
-  const [state, setState] = useState<{ screen: Screen; params: ScreenParams }>({ screen: initial, params: {} });
+export function RouterProvider({ initial = "requisitions", initialParams = {}, children }: { initial?: Screen; initialParams?: ScreenParams; children: ReactNode }) {
+  const [state, setState] = useState<{ screen: Screen; params: ScreenParams }>({ screen: initial, params: initialParams });
   const router = useMemo(
     () => ({ ...state, navigate: (to: Screen, params: ScreenParams = {}) => setState({ screen: to, params }) }),
     [state],

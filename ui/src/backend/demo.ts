@@ -8,6 +8,7 @@ import type {
   JobRow,
   StageRow,
 } from "../bindings";
+import { demoLoop } from "./demoLoop";
 import { demoInterviews } from "./demoReports";
 import { defaultStatus, HOOK_PATH, idleSync, type MockApplication, type MockData } from "./mock";
 
@@ -104,6 +105,8 @@ export function demoData(now: Date = new Date()): MockData {
       updated_at: iso(r.int(1, Math.max(2, Math.floor(openedAgo / MIN))) * MIN),
       stage_count: stageNames.length,
       application_count: status === "draft" ? 0 : r.int(0, 140),
+      link_id: null,
+      linked_agent: null,
     });
   }
 
@@ -237,7 +240,10 @@ export function demoData(now: Date = new Date()): MockData {
   const status = defaultStatus();
   status.sync.last_finished_at = iso(3 * MIN);
 
+  const loop = demoLoop({ connectionId: GH, jobs, stages, candidates, applications, reports: interviews.reports, now: t });
+
   return {
+    ...loop,
     status,
     connections,
     jobs,

@@ -17,16 +17,25 @@ import type {
   ConnectionRequest,
   ConnectionView,
   ConnectRequest,
+  ConsoleUserRequest,
   DeliveryCheck,
   DeliveryDetail,
   DeliveryQuery,
   DeliveryRequest,
+  ExportMark,
+  ExportRequest,
   FlowRequest,
+  InviteRequest,
   JobPage,
   JobQuery,
   JobRow,
   JobStagesRequest,
+  LinkIdRequest,
+  LinkQuery,
+  LinkRequest,
   OAuthFlowView,
+  OutboxQuery,
+  OutboxRequest,
   PostingRequest,
   PublicUrlRequest,
   ReceiverStatus,
@@ -35,11 +44,13 @@ import type {
   ReportPdf,
   ReportQuery,
   ReportRequest,
+  ReportRow,
   ScoreDistribution,
   StageRow,
   SyncRequest,
   SyncSettings,
   SyncStatus,
+  UserMappingRequest,
   WebhookRequest,
   WebhookSecretRequest,
   WebhookTarget,
@@ -63,11 +74,12 @@ import {
   type MockApplication,
   type Seed,
 } from "./mockAts";
+import { createLoop, defaultLoopData, type LoopData } from "./mockLoop";
 import type { Backend, CommandName } from "./types";
 
 export type { MockApplication } from "./mockAts";
 
-export interface MockData {
+export interface MockData extends LoopData {
   status: AppStatus;
   connections: ConnectionView[];
   jobs: JobRow[];
@@ -356,14 +368,22 @@ function time(iso: string | null): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-export function queryReports(reports: ReportDetail[], q: ReportQuery): ReportPage {
+/** What `list_reports` needs from the recruiting loop: export marks and the requisition filter. */
+export interface ReportLoop {
+  marksFor: (interviewId: string) => ExportMark[];
+  reportMatchesJob: (row: ReportRow, connectionId: string, jobId: string) => boolean;
+}
+
+export function queryReports(reports: ReportDetail[], q: ReportQuery, loop?: ReportLoop): ReportPage {
   const terms = searchTerms(q.search);
   const from = time(q.from);
   const to = time(q.to);
   const isHit = termMatcher(terms);
+  const jobFilter = q.connection_id && q.job_id ? { connection: q.connection_id, job: q.job_id } : null;
   const scored = reports.flatMap((r) => {
-    const row = r.row;
+    const row: ReportRow = loop ? { ...r.row, exported: loop.marksFor(r.row.interview_id) } : { ...r.row, exported: r.row.exported ?? [] };
     if (q.posting_id && row.posting_id !== q.posting_id) return [];
+    if (jobFilter && !loop?.reportMatchesJob(row, jobFilter.connection, jobFilter.job)) return [];
     if (q.status && row.status !== q.status) return [];
     if (q.min_score !== null && (row.match_score === null || row.match_score < q.min_score)) return [];
     if (q.max_score !== null && (row.match_score === null || row.match_score > q.max_score)) return [];
@@ -474,6 +494,16 @@ interface SyncRun {
 
 const SYNC_PHASES = ["users", "jobs", "stages", "candidates", "applications"] as const;
 
+/** The loop's fields that `options` sets (copied, so tests can reuse their fixtures). */
+function pickLoop(options: MockOptions): Partial<LoopData> {
+  const out: Partial<LoopData> = {};
+  const keys = ["links", "pipeline", "outbox", "consoleUsers", "defaultConsoleUserId", "atsUsers", "userMappings", "exports"] as const;
+  for (const k of keys) {
+    if (options[k] !== undefined) (out as Record<string, unknown>)[k] = structuredClone(options[k]);
+  }
+  return out;
+}
+
 export function createMockBackend(options: MockOptions = {}): MockBackend {
   const data: MockData = {
     status: { ...defaultStatus(), ...options.status },
@@ -494,7 +524,23 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     oauthFlows: options.oauthFlows ?? [],
     syncSettings: options.syncSettings ?? { interval_minutes: 15 },
     sandboxAvailable: options.sandboxAvailable ?? true,
+    ...defaultLoopData(),
+    ...pickLoop(options),
   };
+  // Marks that came with the reports are exports the loop knows about.
+  for (const r of data.reports) {
+    for (const m of r.row.exported ?? []) {
+      if (!data.exports.some((e) => e.connection_id === m.connection_id && e.interview_id === r.row.interview_id)) {
+        data.exports.push({
+          connection_id: m.connection_id,
+          interview_id: r.row.interview_id,
+          ats_candidate_id: m.ats_candidate_id,
+          kind: m.provider === "lever" ? "opportunity" : "candidate",
+          exported_at: m.exported_at,
+        });
+      }
+    }
+  }
   const errors: Partial<Record<CommandName, ApiError>> = { ...options.errors };
   const calls: MockCall[] = [];
   const handlers = new Set<(e: AppEvent) => void>();
@@ -531,6 +577,8 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function log(level: ActivityEntry["level"], kind: string, message: string) {
     data.activity.unshift({ id: `act-${Date.now()}-${++seq}`, at: new Date().toISOString(), level, kind, message });
   }
+
+  const loop = createLoop({ data, emitLater, log, simulate: options.simulateInbox ?? false });
 
   function connectionById(id: string): ConnectionView {
     const conn = data.connections.find((c) => c.id === id);
@@ -782,6 +830,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     delete data.credentials[id];
     delete data.atsWebhooks[id];
     delete data.checks[id];
+    loop.forgetConnection(id);
     for (const key of Object.keys(data.webhookSecrets)) if (key.startsWith(`${id}/`)) delete data.webhookSecrets[key];
     refreshOverall();
     log("info", "connection_removed", `Disconnected ${vendor(conn)}; its synced data was removed from this computer`);
@@ -946,7 +995,11 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         return data.checks[conn.id] ?? deriveChecks(conn, data.atsWebhooks[conn.id] ?? null, data.credentials[conn.id]);
       }),
     set_webhook_secret: (req: WebhookSecretRequest) => call("set_webhook_secret", req, () => setWebhookSecret(req)),
-    list_jobs: (req: JobQuery) => call("list_jobs", req, () => queryJobs(data.jobs, req)),
+    list_jobs: (req: JobQuery) =>
+      call("list_jobs", req, () => {
+        const page = queryJobs(data.jobs, req);
+        return { ...page, items: page.items.map(loop.decorateJob) };
+      }),
     job_stages: (req: JobStagesRequest) =>
       call("job_stages", req, () => [...(data.stages[req.job_id] ?? [])].sort((a, b) => a.priority - b.priority)),
     list_candidates: (req: CandidateQuery) =>
@@ -1003,12 +1056,12 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         return d;
       }),
     replay_delivery: (req: DeliveryRequest) => call("replay_delivery", req, () => replay(req)),
-    list_reports: (req: ReportQuery) => call("list_reports", req, () => queryReports(data.reports, req)),
+    list_reports: (req: ReportQuery) => call("list_reports", req, () => queryReports(data.reports, req, loop)),
     get_report: (req: ReportRequest) =>
       call("get_report", req, () => {
         const r = data.reports.find((x) => x.row.interview_id === req.interview_id);
         if (!r) throw notFound(`No report for interview ${req.interview_id}`);
-        return { ...r, row: { ...r.row, snippet: null } };
+        return { ...r, row: { ...r.row, exported: loop.marksFor(r.row.interview_id), snippet: null } };
       }),
     report_pdf: (req: ReportRequest) =>
       call("report_pdf", req, () => {
@@ -1021,6 +1074,20 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
         return pdf;
       }),
     score_distribution: () => call("score_distribution", undefined, () => scoreDistribution(data.reports)),
+    list_links: (req: LinkQuery) => call("list_links", req, () => loop.listLinks(req)),
+    preview_link: (req: LinkRequest) => call("preview_link", req, () => loop.previewLink(req)),
+    save_link: (req: LinkRequest) => call("save_link", req, () => loop.saveLink(req)),
+    unlink: (req: LinkIdRequest) => call("unlink", req, () => loop.unlink(req)),
+    test_link: (req: LinkIdRequest) => call("test_link", req, () => loop.testLink(req)),
+    pipeline: (req: LinkIdRequest) => call("pipeline", req, () => loop.pipeline(req)),
+    invite_now: (req: InviteRequest) => call("invite_now", req, () => loop.inviteNow(req)),
+    list_outbox: (req: OutboxQuery) => call("list_outbox", req, () => loop.listOutbox(req)),
+    retry_outbox: (req: OutboxRequest) => call("retry_outbox", req, () => loop.retryOutbox(req)),
+    discard_outbox: (req: OutboxRequest) => call("discard_outbox", req, () => loop.discardOutbox(req)),
+    user_mappings: (req: ConnectionRequest) => call("user_mappings", req, () => loop.userMappings(req.connection_id)),
+    set_user_mapping: (req: UserMappingRequest) => call("set_user_mapping", req, () => loop.setUserMapping(req)),
+    add_console_user: (req: ConsoleUserRequest) => call("add_console_user", req, () => loop.addConsoleUser(req)),
+    export_candidates: (req: ExportRequest) => call("export_candidates", req, () => loop.exportCandidates(req)),
   };
   return backend;
 }

@@ -301,6 +301,8 @@ export function seedFor(provider: AtsProvider, connectionId: string, now = Date.
       updated_at: iso(60 * (i + 1)),
       stage_count: SEED_STAGES.length,
       application_count: 0,
+      link_id: null,
+      linked_agent: null,
     });
   });
   const candidates: CandidateRow[] = [];

@@ -1,8 +1,9 @@
-import { SCREENS, SCREEN_TITLES, useRouter } from "../router";
+import { navScreenOf, SCREENS, SCREEN_TITLES, useRouter } from "../router";
 import { Icon } from "./Icon";
 
 export function Sidebar() {
   const { screen, navigate } = useRouter();
+  const current = navScreenOf(screen);
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
@@ -18,7 +19,7 @@ export function Sidebar() {
               type="button"
               className="nav__item"
               data-testid={`nav-${s}`}
-              aria-current={s === screen ? "page" : undefined}
+              aria-current={s === current ? "page" : undefined}
               onClick={() => navigate(s)}
             >
               <Icon name={s} />

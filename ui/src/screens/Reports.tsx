@@ -1,20 +1,25 @@
-import { useState } from "react";
-import type { ReportQuery, ReportRow, ReportSort, ScoreDistribution } from "../bindings";
+import { useMemo, useState } from "react";
+import type { ExportMark, ExportSummary, ReportQuery, ReportRow, ReportSort, ScoreDistribution } from "../bindings";
 import { useBackend } from "../backend/context";
-import { ScorePill, scoreTone, StatusBadge } from "../components/Badge";
+import { Badge, ScorePill, scoreTone, StatusBadge } from "../components/Badge";
 import { EmptyState, ErrorBanner, Loading } from "../components/Feedback";
+import { ConnectionFilter, JobPicker } from "../components/Filters";
 import { Icon } from "../components/Icon";
 import { Snippet } from "../components/Marked";
 import { Page, SearchBox } from "../components/Page";
+import { Stop } from "../components/RowControl";
 import { RelativeTime } from "../components/Time";
 import { VirtualTable, type Column, type SortState } from "../components/VirtualTable";
+import { PROVIDER_NAMES } from "../lib/connection";
 import { toApiError } from "../lib/errors";
+import { exportSummaryText } from "../lib/exportRules";
 import { plural } from "../lib/format";
 import { usePagedList } from "../lib/paged";
-import { formatAbsolute } from "../lib/time";
+import { formatAbsolute, formatDate, parseTime } from "../lib/time";
 import { useDebounced } from "../lib/useDebounced";
 import { keys, useAgents, useScoreDistribution } from "../queries";
-import { useRouter } from "../router";
+import { useRouter, type JobRef } from "../router";
+import { ExportDialog, ExportSummaryView } from "./reports/ExportDialog";
 import { ReportView } from "./ReportView";
 
 /** Full-text search over transcripts costs more than a name lookup: wait a little longer. */
@@ -64,6 +69,24 @@ function PdfState({ has }: { has: boolean }) {
   );
 }
 
+/** "Exported to Greenhouse Mar 4, 2025", one per ATS the candidate went to. */
+export function ExportedBadges({ row }: { row: ReportRow }) {
+  if (row.exported.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className="exported" data-testid={`exported-badge-${row.interview_id}`}>
+      {row.exported.map((m: ExportMark) => {
+        const d = parseTime(m.exported_at);
+        return (
+          <Badge key={m.connection_id} tone="violet" title={`Exported ${formatAbsolute(m.exported_at)} as ${PROVIDER_NAMES[m.provider]} ${m.ats_candidate_id}`}>
+            Exported to {PROVIDER_NAMES[m.provider]}
+            {d ? ` ${formatDate(d)}` : ""}
+          </Badge>
+        );
+      })}
+    </span>
+  );
+}
+
 const COLUMNS: Column<ReportRow, ReportSort>[] = [
   {
     id: "candidate",
@@ -108,6 +131,7 @@ const COLUMNS: Column<ReportRow, ReportSort>[] = [
     ),
   },
   { id: "pdf", header: "PDF", width: "36px", render: (r) => <PdfState has={r.has_pdf} /> },
+  { id: "ats", header: "ATS", width: "minmax(210px, 1.2fr)", render: (r) => <ExportedBadges row={r} /> },
 ];
 
 function ScoreChart({ data, selected, onSelect }: {
@@ -167,6 +191,40 @@ export function Reports() {
   // null: the backend's order (newest first; best match first when searching).
   const [sort, setSort] = useState<SortState<ReportSort> | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  // The requisition filter: reports of candidates invited from a job, or of an agent linked to it.
+  const [reqConnection, setReqConnection] = useState<string | null>(null);
+  const [reqJob, setReqJob] = useState<JobRef | null>(null);
+  const [checked, setChecked] = useState<Map<string, ReportRow>>(new Map());
+  const [exporting, setExporting] = useState(false);
+  const [lastExport, setLastExport] = useState<ExportSummary | null>(null);
+
+  const columns = useMemo<Column<ReportRow, ReportSort>[]>(() => {
+    const select: Column<ReportRow, ReportSort> = {
+      id: "select",
+      header: "",
+      width: "34px",
+      render: (r) => (
+        <Stop>
+          <input
+            type="checkbox"
+            className="row-check"
+            aria-label={`Select ${r.candidate_name ?? r.interview_id}`}
+            data-testid={`report-select-${r.interview_id}`}
+            checked={checked.has(r.interview_id)}
+            onChange={(e) =>
+              setChecked((m) => {
+                const next = new Map(m);
+                if (e.target.checked) next.set(r.interview_id, r);
+                else next.delete(r.interview_id);
+                return next;
+              })
+            }
+          />
+        </Stop>
+      ),
+    };
+    return [select, ...COLUMNS];
+  }, [checked]);
 
   const term = useDebounced(filters.search.trim(), REPORT_SEARCH_DEBOUNCE_MS);
   const minScore = useDebounced(parseScore(filters.minScore), REPORT_SEARCH_DEBOUNCE_MS);
@@ -175,6 +233,8 @@ export function Reports() {
     search: term || null,
     posting_id: filters.postingId || null,
     status: filters.status || undefined,
+    connection_id: reqJob?.connection_id,
+    job_id: reqJob?.id,
     min_score: minScore,
     max_score: maxScore,
     from: dayBound(filters.from, false),
@@ -187,8 +247,21 @@ export function Reports() {
     fetchPage: (offset, limit) => backend.list_reports({ ...query, offset, limit }),
   });
   const filtered =
-    query.search !== null || query.posting_id !== null || query.status !== undefined || query.min_score !== null || query.max_score !== null || query.from !== null || query.to !== null;
-  const dirty = Object.values(filters).some((v) => v !== "");
+    query.search !== null ||
+    query.posting_id !== null ||
+    query.status !== undefined ||
+    query.job_id !== undefined ||
+    query.min_score !== null ||
+    query.max_score !== null ||
+    query.from !== null ||
+    query.to !== null;
+  const dirty = Object.values(filters).some((v) => v !== "") || reqJob !== null || reqConnection !== null;
+
+  function clearAll() {
+    setFilters(NO_FILTERS);
+    setReqConnection(null);
+    setReqJob(null);
+  }
   const shownSort: SortState<ReportSort> | null = sort ?? (query.search ? null : { key: "reported_at", dir: "desc" });
 
   function set<K extends keyof Filters>(key: K, value: Filters[K]) {
@@ -236,7 +309,7 @@ export function Reports() {
       <EmptyState
         title={query.search ? `No reports match “${query.search}”` : "No reports match these filters."}
         action={
-          <button type="button" className="btn" onClick={() => setFilters(NO_FILTERS)}>
+          <button type="button" className="btn" onClick={clearAll}>
             Clear filters
           </button>
         }
@@ -250,7 +323,7 @@ export function Reports() {
     body = (
       <VirtualTable<ReportRow, ReportSort>
         label="Reports"
-        columns={COLUMNS}
+        columns={columns}
         total={list.total}
         rowAt={list.rowAt}
         rowId={(r) => r.interview_id}
@@ -273,8 +346,43 @@ export function Reports() {
       ? "Interview reports from your interview agents"
       : `${plural(list.total, filtered ? "matching report" : "report")}${query.search && !sort ? " · best match first" : ""}${list.isFetching ? " · updating…" : ""}`;
 
+  const selected = [...checked.values()];
   return (
-    <Page screen="reports" title="Reports" subtitle={subtitle}>
+    <Page
+      screen="reports"
+      title="Reports"
+      subtitle={subtitle}
+      actions={
+        <>
+          {selected.length > 0 && (
+            <button type="button" className="btn btn--ghost" data-testid="export-clear" onClick={() => setChecked(new Map())}>
+              Clear selection ({selected.length})
+            </button>
+          )}
+          <button
+            type="button"
+            className="btn btn--primary"
+            data-testid="export-button"
+            disabled={selected.length === 0}
+            title={selected.length === 0 ? "Tick the candidates to export first" : undefined}
+            onClick={() => setExporting(true)}
+          >
+            Export to ATS…{selected.length > 0 ? ` (${selected.length})` : ""}
+          </button>
+        </>
+      }
+    >
+      {lastExport && (
+        <div className="last-export" data-testid="last-export">
+          <details>
+            <summary>Last export: {exportSummaryText(lastExport)}</summary>
+            <ExportSummaryView summary={lastExport} />
+          </details>
+          <button type="button" className="btn btn--small btn--ghost" onClick={() => setLastExport(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {!nothingYet && charts.length > 0 && (
         <ScoreChart data={charts} selected={filters.postingId} onSelect={(id) => set("postingId", id)} />
       )}
@@ -338,14 +446,32 @@ export function Reports() {
             <span className="muted">–</span>
             <input className="input" type="date" aria-label="Reported to" value={filters.to} min={filters.from || undefined} onChange={(e) => set("to", e.target.value)} />
           </span>
+          <ConnectionFilter
+            value={reqConnection}
+            onChange={(id) => {
+              setReqConnection(id);
+              if (reqJob && id !== null && reqJob.connection_id !== id) setReqJob(null);
+            }}
+          />
+          <JobPicker connectionId={reqConnection} value={reqJob} onChange={setReqJob} />
           {dirty && (
-            <button type="button" className="btn btn--small btn--ghost" onClick={() => setFilters(NO_FILTERS)}>
+            <button type="button" className="btn btn--small btn--ghost" onClick={clearAll}>
               Clear
             </button>
           )}
         </div>
       )}
       <div className="list-area">{body}</div>
+      {exporting && (
+        <ExportDialog
+          reports={selected}
+          onClose={() => setExporting(false)}
+          onDone={(summary) => {
+            setLastExport(summary);
+            setChecked(new Map());
+          }}
+        />
+      )}
     </Page>
   );
 }

@@ -1,11 +1,12 @@
-import { useEffect, useState } from "react";
-import type { JobRow, JobSort } from "../bindings";
+import { useEffect, useMemo, useState } from "react";
+import type { JobRow, JobSort, LinkView } from "../bindings";
 import { useBackend } from "../backend/context";
 import { StatusBadge, Badge } from "../components/Badge";
 import { EmptyState, ErrorBanner, Loading } from "../components/Feedback";
 import { ConnectionFilter } from "../components/Filters";
 import { Icon } from "../components/Icon";
 import { Page, SearchBox, Segmented } from "../components/Page";
+import { Stop } from "../components/RowControl";
 import { RelativeTime } from "../components/Time";
 import { VirtualTable, type Column, type SortState } from "../components/VirtualTable";
 import { formatCount, plural } from "../lib/format";
@@ -15,6 +16,8 @@ import { SEARCH_DEBOUNCE_MS, useDebounced } from "../lib/useDebounced";
 import { keys, useJobStages } from "../queries";
 import { useRouter } from "../router";
 import { SyncNowButton } from "../sync";
+import { JobLink } from "./links/JobLink";
+import { LinkEditor, type LinkJob } from "./links/LinkEditor";
 
 type StatusFilter = "all" | "open" | "closed" | "draft";
 const STATUS_OPTIONS = [
@@ -37,6 +40,8 @@ function DateCell({ iso }: { iso: string | null }) {
 function joinOr(xs: string[]): string {
   return xs.length ? xs.join(", ") : "—";
 }
+
+const jobKey = (j: Pick<JobRow, "connection_id" | "id">) => `${j.connection_id}/${j.id}`;
 
 const COLUMNS: Column<JobRow, JobSort>[] = [
   {
@@ -89,6 +94,12 @@ const COLUMNS: Column<JobRow, JobSort>[] = [
   },
 ];
 
+interface Editor {
+  connectionId: string;
+  jobs: LinkJob[];
+  existing: LinkView | null;
+}
+
 export function Requisitions() {
   const backend = useBackend();
   const { navigate } = useRouter();
@@ -97,7 +108,69 @@ export function Requisitions() {
   const [status, setStatus] = useState<StatusFilter>("all");
   const [sort, setSort] = useState<SortState<JobSort>>({ key: "updated_at", dir: "desc" });
   const [selected, setSelected] = useState<JobRow | null>(null);
+  const [checked, setChecked] = useState<Map<string, JobRow>>(new Map());
+  const [editor, setEditor] = useState<Editor | null>(null);
   const term = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
+
+  const columns = useMemo<Column<JobRow, JobSort>[]>(() => {
+    const toggle = (j: JobRow, on: boolean) =>
+      setChecked((m) => {
+        const next = new Map(m);
+        if (on) next.set(jobKey(j), j);
+        else next.delete(jobKey(j));
+        return next;
+      });
+    const select: Column<JobRow, JobSort> = {
+      id: "select",
+      header: "",
+      width: "34px",
+      render: (j) => (
+        <Stop>
+          <input
+            type="checkbox"
+            className="row-check"
+            aria-label={`Select ${j.name}`}
+            data-testid={`job-select-${j.id}`}
+            checked={checked.has(jobKey(j))}
+            onChange={(e) => toggle(j, e.target.checked)}
+          />
+        </Stop>
+      ),
+    };
+    const agent: Column<JobRow, JobSort> = {
+      id: "agent",
+      header: "Agent",
+      width: "minmax(120px, 1.4fr)",
+      render: (j) =>
+        j.link_id && j.linked_agent ? (
+          <Stop>
+            <button
+              type="button"
+              className="agent-chip"
+              data-testid={`linked-agent-${j.id}`}
+              title={`Linked to ${j.linked_agent}. Open the pipeline`}
+              onClick={() => navigate("pipeline", { linkId: j.link_id ?? undefined })}
+            >
+              <Icon name="link" size={12} />
+              <span className="agent-chip__name">{j.linked_agent}</span>
+            </button>
+          </Stop>
+        ) : (
+          <Stop>
+            <button
+              type="button"
+              className="btn btn--small"
+              data-testid={`link-button-${j.id}`}
+              onClick={() => setEditor({ connectionId: j.connection_id, jobs: [{ id: j.id, name: j.name }], existing: null })}
+            >
+              Link…
+            </button>
+          </Stop>
+        ),
+    };
+    const [first, ...rest] = COLUMNS;
+    return first ? [select, first, agent, ...rest] : COLUMNS;
+  }, [checked, navigate]);
 
   const query = { search: term || null, connection_id: connection, status: status === "all" ? null : status, sort: sort.key, dir: sort.dir };
   const list = usePagedList<JobRow>({
@@ -154,7 +227,7 @@ export function Requisitions() {
     body = (
       <VirtualTable<JobRow, JobSort>
         label="Requisitions"
-        columns={COLUMNS}
+        columns={columns}
         total={list.total}
         rowAt={list.rowAt}
         rowId={(j) => `${j.connection_id}/${j.id}`}
@@ -181,6 +254,7 @@ export function Requisitions() {
         <ConnectionFilter value={connection} onChange={setConnection} />
         <Segmented<StatusFilter> label="Status" value={status} options={STATUS_OPTIONS} onChange={setStatus} testId="filter-status" />
       </div>
+      {checked.size > 0 && <BulkBar jobs={[...checked.values()]} onLink={(jobs) => setEditor({ connectionId: jobs[0]?.connection_id ?? "", jobs, existing: null })} onClear={() => setChecked(new Map())} />}
       <div className="list-area">
         {body}
         {selected && (
@@ -188,14 +262,57 @@ export function Requisitions() {
             job={selected}
             onClose={() => setSelected(null)}
             onCandidates={() => navigate("candidates", { job: { connection_id: selected.connection_id, id: selected.id, name: selected.name } })}
+            onLink={(existing) => setEditor({ connectionId: selected.connection_id, jobs: [{ id: selected.id, name: selected.name }], existing })}
+            onPipeline={(linkId) => navigate("pipeline", { linkId })}
           />
         )}
       </div>
+      {editor && (
+        <LinkEditor
+          connectionId={editor.connectionId}
+          jobs={editor.jobs}
+          existing={editor.existing}
+          onClose={() => setEditor(null)}
+          onSaved={() => {
+            if (editor.jobs.length > 1) setChecked(new Map());
+          }}
+        />
+      )}
     </Page>
   );
 }
 
-function JobPanel({ job, onClose, onCandidates }: { job: JobRow; onClose: () => void; onCandidates: () => void }) {
+/** The checked requisitions: link them all to one agent (bulk link works within one ATS). */
+function BulkBar({ jobs, onLink, onClear }: { jobs: JobRow[]; onLink: (jobs: (LinkJob & { connection_id: string })[]) => void; onClear: () => void }) {
+  const connections = new Set(jobs.map((j) => j.connection_id));
+  const mixed = connections.size > 1;
+  return (
+    <div className="bulk-bar" role="region" aria-label="Selected requisitions" data-testid="bulk-bar">
+      <span className="bulk-bar__count">{plural(jobs.length, "requisition")} selected</span>
+      <button
+        type="button"
+        className="btn btn--primary btn--small"
+        data-testid="bulk-link"
+        disabled={mixed}
+        onClick={() => onLink(jobs.map((j) => ({ id: j.id, name: j.name, connection_id: j.connection_id })))}
+      >
+        Link {plural(jobs.length, "requisition")}…
+      </button>
+      {mixed && <span className="field-error">Choose requisitions of one ATS to link them together.</span>}
+      <button type="button" className="btn btn--small btn--ghost" onClick={onClear}>
+        Clear selection
+      </button>
+    </div>
+  );
+}
+
+function JobPanel({ job, onClose, onCandidates, onLink, onPipeline }: {
+  job: JobRow;
+  onClose: () => void;
+  onCandidates: () => void;
+  onLink: (existing: LinkView | null) => void;
+  onPipeline: (linkId: string) => void;
+}) {
   const stages = useJobStages(job);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -240,6 +357,8 @@ function JobPanel({ job, onClose, onCandidates }: { job: JobRow; onClose: () => 
       <button type="button" className="btn side-panel__action" onClick={onCandidates} data-testid="job-candidates">
         View {plural(job.application_count, "applicant")}
       </button>
+      <h3 className="side-panel__section">Interview agent</h3>
+      <JobLink job={job} onEdit={(link) => onLink(link)} onLink={() => onLink(null)} onPipeline={onPipeline} />
       <h3 className="side-panel__section">Interview stages</h3>
       {stages.isError ? (
         <ErrorBanner error={stages.error} onRetry={() => void stages.refetch()} />

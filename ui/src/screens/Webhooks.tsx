@@ -7,6 +7,7 @@ import { Page, Segmented } from "../components/Page";
 import { RelativeTime } from "../components/Time";
 import { formatCount, plural } from "../lib/format";
 import { formatAbsolute } from "../lib/time";
+import { AgentLinks } from "./links/AgentLinks";
 import {
   DELIVERY_LIMIT,
   useAgents,
@@ -272,6 +273,7 @@ function AgentCard({ agent }: { agent: AgentView }) {
         <ErrorBanner error={subscribe.error} onRetry={() => subscribe.mutate(agent.posting_id)} title="Could not subscribe this agent." />
       )}
       {deactivate.error && <ErrorBanner error={deactivate.error} title="Could not deactivate the subscription." />}
+      <AgentLinks agent={agent} />
       {agent.webhooks.length === 0 ? (
         <p className="card__empty" data-testid="empty-state">
           No subscriptions for this agent yet. Click Subscribe all so its interviews reach Reqlink.

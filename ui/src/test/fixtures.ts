@@ -5,12 +5,16 @@ import type {
   DeliveryDetail,
   DeliveryRow,
   JobRow,
+  OutboxRow,
   ReportDetail,
   ReportRow,
   ScorecardItem,
+  StageRow,
   TranscriptLine,
   WebhookView,
 } from "../bindings";
+import type { MockOptions } from "../backend/mock";
+import type { MockLink, MockPipelineEntry } from "../backend/mockLoop";
 
 const NOW = Date.now();
 const ago = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
@@ -28,6 +32,8 @@ export function job(over: Partial<JobRow> = {}): JobRow {
     updated_at: ago(90),
     stage_count: 4,
     application_count: 12,
+    link_id: null,
+    linked_agent: null,
     ...over,
   };
 }
@@ -112,6 +118,7 @@ export function reportRow(over: Partial<ReportRow> = {}): ReportRow {
     interviewed_at: ago(60 * 26),
     reported_at: ago(60 * 25),
     has_pdf: true,
+    exported: [],
     snippet: null,
     ...over,
   };
@@ -180,4 +187,105 @@ export function deliveryRow(over: Partial<DeliveryRow> = {}): DeliveryRow {
 
 export function delivery(over: Partial<DeliveryRow> = {}, payload = '{"interview_id":"iv1","posting_id":"p1"}'): DeliveryDetail {
   return { row: deliveryRow(over), payload };
+}
+
+/* ---- The recruiting loop ------------------------------------------------ */
+
+export function stages(jobId: string, names: string[]): StageRow[] {
+  return names.map((name, k) => ({ id: `${jobId}-s${k + 1}`, job_id: jobId, name, priority: k, active: true }));
+}
+
+export function pipelineEntry(over: Partial<MockPipelineEntry> = {}): MockPipelineEntry {
+  return {
+    link_id: "L1",
+    application_id: "a1",
+    candidate_id: "cand1",
+    candidate_name: "Ava Okafor",
+    email: "ava@example.com",
+    stage_name: "Recruiter Screen",
+    invite_id: "inv1",
+    invite_state: "sent",
+    interview_id: "iv1",
+    interview_url: "https://interview.example/i/iv1",
+    match_score: null,
+    step: "invited",
+    last_error: null,
+    timeline: [
+      { at: ago(60), kind: "stage_entered", message: "Moved to Recruiter Screen", error: false },
+      { at: ago(59), kind: "invite_sent", message: "Invite sent to ava@example.com", error: false },
+    ],
+    ...over,
+  };
+}
+
+export function outboxRow(over: Partial<OutboxRow> = {}): OutboxRow {
+  return {
+    id: "ob1",
+    connection_id: "c1",
+    link_id: "L1",
+    application_id: "a1",
+    candidate_name: "Ava Okafor",
+    interview_id: "iv1",
+    kind: "note",
+    state: "dead",
+    attempts: 6,
+    next_attempt_at: null,
+    last_error: "Greenhouse answered 403 Forbidden.",
+    created_at: ago(120),
+    done_at: null,
+    ...over,
+  };
+}
+
+export function mockLink(over: Partial<MockLink> = {}): MockLink {
+  return {
+    id: "L1",
+    connection_id: "c1",
+    job_id: "1",
+    posting_id: "p1",
+    posting_title: "Backend screen",
+    settings: {
+      trigger_stage_ids: ["1-s2"],
+      complete_stage_id: null,
+      pass_threshold: 70,
+      pass_stage_id: "1-s3",
+      fail_stage_id: null,
+      write_note: true,
+      write_pdf: true,
+      write_move: true,
+    },
+    active: true,
+    created_at: ago(60 * 24),
+    unlinked_at: null,
+    ...over,
+  };
+}
+
+/**
+ * A Greenhouse connection (c1) with three requisitions and two agents, and
+ * "You" mapped to an active Greenhouse user: everything a link needs.
+ *  - job 1 "Backend Engineer" (open): Application Review, Recruiter Screen, Onsite, Offer
+ *  - job 2 "Product Designer" (open): Application Review, Recruiter Screen, Offer
+ *  - job 3 "Data Analyst" (closed): Intake, Offer
+ */
+export function loopData(): MockOptions {
+  return {
+    connections: [connection({ id: "c1", provider: "greenhouse" })],
+    jobs: [
+      job({ id: "1", name: "Backend Engineer", requisition_id: "REQ-1", status: "open" }),
+      job({ id: "2", name: "Product Designer", requisition_id: "REQ-2", status: "open" }),
+      job({ id: "3", name: "Data Analyst", requisition_id: "REQ-3", status: "closed" }),
+    ],
+    stages: {
+      "1": stages("1", ["Application Review", "Recruiter Screen", "Onsite", "Offer"]),
+      "2": stages("2", ["Application Review", "Recruiter Screen", "Offer"]),
+      "3": stages("3", ["Intake", "Offer"]),
+    },
+    agents: [
+      agent({ posting_id: "p1", title: "Backend screen" }),
+      agent({ posting_id: "p2", title: "Design screen", webhooks: [] }),
+      agent({ posting_id: "p3", title: "Old screen", archived: true, webhooks: [] }),
+    ],
+    userMappings: { c1: [{ console_user_id: "cu-you", ats_user_id: "4080123001" }] },
+  };
 }

@@ -11,6 +11,7 @@ import { Disconnect } from "./Disconnect";
 import { OAuthFailed, OAuthWaiting } from "./OAuthWaiting";
 import { Counts, SyncPanel } from "./SyncPanel";
 import { Troubleshoot } from "./Troubleshoot";
+import { UserMapping } from "./UserMapping";
 
 type Step =
   | { step: "idle"; note: string | null }
@@ -167,6 +168,7 @@ export function AtsCard({ card }: { card: IntegrationCard }) {
       {connected && <Counts connection={conn} />}
       {connected && <SyncPanel connection={conn} />}
       {connected && card.webhook && <AtsWebhook provider={provider} hook={card.webhook} />}
+      {connected && <UserMapping connection={conn} />}
       {conn && <Troubleshoot connection={conn} />}
 
       {(idle || connected) && (
