@@ -153,7 +153,7 @@ pub(crate) fn auth_options(provider: Provider) -> Vec<AuthOption> {
             "Platform API key",
             "An API key from the interview platform's settings (Developers > API keys). Reqlink lists your agents, manages their webhooks and sends invites with it.",
             vec![
-                field("base_url", "API base URL", Some("https://api.heymilo.ai"), None),
+                optional(field("base_url", "API base URL", Some("https://api.heymilo.ai"), Some("Leave empty for https://api.heymilo.ai."))),
                 field("api_key", "API key", None, Some("Kept in your system keychain.")),
             ],
         )],

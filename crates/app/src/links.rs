@@ -295,7 +295,11 @@ fn resolve(
                 false,
             );
         }
-        if let Some(agent) = agents.and_then(|a| a.get(&req.posting_id)) {
+        // Connection- and agent-wide warnings are said once, with the first job.
+        if let Some(agent) = agents
+            .and_then(|a| a.get(&req.posting_id))
+            .filter(|_| n == 0)
+        {
             if agent.archived {
                 warn(
                     LinkWarningCode::AgentArchived,
@@ -324,7 +328,7 @@ fn resolve(
                 !req.replace.unwrap_or(false),
             );
         }
-        if !mapped_user {
+        if !mapped_user && n == 0 {
             warn(
                 LinkWarningCode::NoMappedUser,
                 "No active ATS user is mapped for this connection, so nothing could be written back. Map one in Integrations → Users first.".into(),

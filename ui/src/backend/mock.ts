@@ -2,6 +2,7 @@
 // paging follow the documented semantics of the real commands, so screens
 // exercise the same paths they do against SQLite.
 import type {
+  IntegrationCard,
   ActivityEntry,
   ActivityQuery,
   AgentView,
@@ -61,6 +62,7 @@ import {
   ATS_NAMES,
   ATS_PROVIDERS,
   AUTH_OPTIONS,
+  PLATFORM_AUTH_OPTIONS,
   LEVER_EVENTS,
   baseUrl,
   credentialsValid,
@@ -438,6 +440,13 @@ function invalidInput(message: string): ApiError {
   return { code: "invalid_input", message };
 }
 
+function platformRejected(): ApiError {
+  return {
+    code: "unauthorized",
+    message: "the interview platform rejected the API key (GET /api/v2/postings); check the key in Integrations Nothing was saved.",
+  };
+}
+
 function notFound(message: string): ApiError {
   return { code: "not_found", message };
 }
@@ -757,7 +766,44 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     return conn;
   }
 
+  /** A real platform account replaces the sandbox's; the sandbox one stays listed underneath. */
+  function connectPlatform(req: ConnectRequest): ConnectionView {
+    const sandbox = data.connections.find((c) => c.provider === "interview_platform" && c.sandbox);
+    data.connections = data.connections.filter((c) => !(c.provider === "interview_platform" && !c.sandbox));
+    if (req.sandbox) {
+      if (!sandbox) throw invalidInput("The sandbox is not running.");
+      emitLater({ type: "data_changed", entities: ["connections", "agents"] });
+      return sandbox;
+    }
+    const key = (req.fields.api_key ?? "").trim();
+    if (!key) throw invalidInput("Enter the platform's API key.");
+    if (key !== "valid-key") {
+      throw platformRejected();
+    }
+    const conn: ConnectionView = {
+      id: "interview-platform",
+      provider: "interview_platform",
+      label: "Interview platform",
+      auth_style: "API key",
+      state: "connected",
+      detail: null,
+      base_url: (req.fields.base_url ?? "").trim() || "https://api.heymilo.ai",
+      sandbox: false,
+      last_sync_at: null,
+      counts: { ...ZERO_COUNTS },
+      auth_kind: "api_key",
+      identity: null,
+      token_expires_at: null,
+      sync: idleSync(),
+    };
+    data.connections.push(conn);
+    log("info", "connected", `Connected the interview platform at ${conn.base_url}`);
+    emitLater({ type: "data_changed", entities: ["connections", "agents"] });
+    return conn;
+  }
+
   function connect(req: ConnectRequest): ConnectionView {
+    if (req.provider === "interview_platform") return connectPlatform(req);
     const { provider, option } = optionFor(req);
     if (option.kind === "oauth_code") throw invalidInput("Sign-in with the browser starts with start_oauth.");
     if (!req.sandbox && !credentialsValid(option, req.fields)) throw rejection(provider, option.kind);
@@ -817,6 +863,12 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
 
   function disconnect(req: ConnectionRequest): null {
     const conn = connectionById(req.connection_id);
+    if (conn.provider === "interview_platform") {
+      if (conn.sandbox) throw invalidInput("The sandbox's interview platform is part of the sandbox and cannot be removed.");
+      data.connections = data.connections.filter((c) => c.id !== conn.id);
+      emitLater({ type: "data_changed", entities: ["connections", "agents"] });
+      return null;
+    }
     const run = runs.get(conn.id);
     if (run?.timer) clearTimeout(run.timer);
     runs.delete(conn.id);
@@ -967,7 +1019,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     set_sync_settings: (req: SyncSettings) => call("set_sync_settings", req, () => setSyncSettings(req)),
     integrations: () =>
       call("integrations", undefined, () =>
-        ATS_PROVIDERS.map((provider) => {
+        ATS_PROVIDERS.map((provider): IntegrationCard => {
           const connection = data.connections.find((c) => c.provider === provider) ?? null;
           return {
             provider,
@@ -977,7 +1029,19 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
             connection,
             webhook: connection ? (data.atsWebhooks[connection.id] ?? null) : null,
           };
-        }),
+        }).concat([
+          {
+            provider: "interview_platform",
+            name: "Interview platform",
+            auth_options: PLATFORM_AUTH_OPTIONS,
+            sandbox_available: data.sandboxAvailable,
+            connection:
+              data.connections.find((c) => c.provider === "interview_platform" && !c.sandbox) ??
+              data.connections.find((c) => c.provider === "interview_platform") ??
+              null,
+            webhook: null,
+          },
+        ]),
       ),
     connect: (req: ConnectRequest) => call("connect", req, () => connect(req)),
     start_oauth: (req: ConnectRequest) => call("start_oauth", req, () => startOAuth(req)),

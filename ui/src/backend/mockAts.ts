@@ -37,6 +37,19 @@ const WORKDAY_TENANT: FieldSpec[] = [
 ];
 
 /** Each ATS's ways to connect, in the order the card offers them. */
+/** The interview platform's one way to connect: an API key. */
+export const PLATFORM_AUTH_OPTIONS: AuthOption[] = [
+  {
+    kind: "api_key",
+    label: "Platform API key",
+    description: "An API key from the interview platform's settings (Developers > API keys).",
+    fields: [
+      { name: "base_url", label: "API base URL", secret: false, required: false, placeholder: "https://api.heymilo.ai", help: "Leave empty for https://api.heymilo.ai." },
+      { name: "api_key", label: "API key", secret: true, required: true, placeholder: null, help: "Kept in your system keychain." },
+    ],
+  },
+];
+
 export const AUTH_OPTIONS: Record<AtsProvider, AuthOption[]> = {
   greenhouse: [
     {

@@ -421,3 +421,31 @@ describe("secret store warning", () => {
     expect(screen.queryByTestId("secrets-warning")).not.toBeInTheDocument();
   });
 });
+
+describe("Integrations: the interview platform account", () => {
+  it("connects a real account with its API key, says when the key is wrong, and goes back to the sandbox", async () => {
+    const mock = createMockBackend({ connections: [connection(), platform()] });
+    const { user } = await openIntegrations(mock);
+    const ip = () => within(card("interview_platform"));
+    await user.click(await ip().findByTestId("platform-connect"));
+
+    const key = ip().getByTestId("field-api_key");
+    expect(key).toHaveAttribute("type", "password");
+    await user.type(key, "nope");
+    await user.click(ip().getByTestId("connect-submit-interview_platform"));
+    expect(await ip().findByRole("alert")).toHaveTextContent("rejected the API key");
+
+    await user.clear(ip().getByTestId("field-api_key"));
+    await user.type(ip().getByTestId("field-api_key"), "valid-key");
+    await user.click(ip().getByTestId("connect-submit-interview_platform"));
+    await waitFor(() => expect(card("interview_platform")).toHaveTextContent("https://api.heymilo.ai"));
+    expect(ip().queryByText("Sandbox")).not.toBeInTheDocument();
+    expect(mock.callsOf("connect").at(-1)).toMatchObject({ provider: "interview_platform", kind: "api_key", sandbox: false });
+
+    await user.click(ip().getByTestId("disconnect-interview_platform"));
+    const dialog = await screen.findByTestId("disconnect-dialog-interview_platform");
+    expect(dialog).toHaveTextContent("goes back to the sandbox");
+    await user.click(within(dialog).getByRole("button", { name: "Disconnect" }));
+    await waitFor(() => expect(card("interview_platform")).toHaveTextContent("Interview agents — sandbox"));
+  });
+});

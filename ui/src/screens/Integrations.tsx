@@ -9,7 +9,11 @@ export function Integrations() {
   const cards = useIntegrations();
   const connections = useConnections();
   const ats = (cards.data ?? []).filter((c) => c.provider !== "interview_platform");
-  const platforms = (connections.data ?? []).filter((c) => c.provider === "interview_platform");
+  const platformCard = (cards.data ?? []).find((c) => c.provider === "interview_platform");
+  // The platform in use: the card names it (a real account wins over the sandbox's).
+  const platforms = platformCard?.connection
+    ? [platformCard.connection]
+    : (connections.data ?? []).filter((c) => c.provider === "interview_platform");
 
   return (
     <Page screen="integrations" title="Integrations" subtitle="Where Reqlink reads requisitions and candidates, and where interview agents live.">
@@ -24,7 +28,7 @@ export function Integrations() {
             <AtsCard key={card.provider} card={card} />
           ))}
           {platforms.map((c) => (
-            <PlatformCard key={c.id} connection={c} />
+            <PlatformCard key={c.id} connection={c} card={platformCard} />
           ))}
         </div>
       )}

@@ -40,11 +40,20 @@ export function Disconnect({ connection }: { connection: ConnectionView }) {
           onCancel={() => setConfirming(false)}
           onConfirm={() => disconnect.mutate(connection.id, { onSuccess: () => setConfirming(false) })}
         >
-          <p>
-            The local data synced from {name} is removed from this computer: {plural(jobs, "job")}, {plural(candidates, "candidate")} and{" "}
-            {plural(applications, "application")}. Its credentials are deleted from the keychain.
-          </p>
-          <p>Nothing changes in {name} itself; connect again and sync to get the data back.</p>
+          {provider === "interview_platform" ? (
+            <p>
+              The API key is deleted from the keychain and Reqlink goes back to the sandbox&apos;s platform. Reports already received stay on this
+              computer.
+            </p>
+          ) : (
+            <>
+              <p>
+                The local data synced from {name} is removed from this computer: {plural(jobs, "job")}, {plural(candidates, "candidate")} and{" "}
+                {plural(applications, "application")}. Its credentials are deleted from the keychain.
+              </p>
+              <p>Nothing changes in {name} itself; connect again and sync to get the data back.</p>
+            </>
+          )}
         </ConfirmDialog>
       )}
     </>

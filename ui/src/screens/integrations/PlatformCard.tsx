@@ -1,12 +1,21 @@
-import type { ConnectionView } from "../../bindings";
+import { useState } from "react";
+import type { ConnectionView, IntegrationCard } from "../../bindings";
 import { Badge } from "../../components/Badge";
+import { useConnect } from "../../queries";
+import { ConnectForm } from "./ConnectForm";
+import { Disconnect } from "./Disconnect";
 import { RelativeTime } from "../../components/Time";
 import { PROVIDER_NAMES } from "../../lib/connection";
 import { ConnectionStatus } from "./ConnectionStatus";
 
-/** The interview platform the agents live on (connected by the workspace, not here). */
-export function PlatformCard({ connection }: { connection: ConnectionView }) {
+/**
+ * The interview platform the agents live on: the sandbox's emulator until a
+ * real account is connected with its API key (checked before it is saved).
+ */
+export function PlatformCard({ connection, card }: { connection: ConnectionView; card?: IntegrationCard }) {
   const name = PROVIDER_NAMES[connection.provider];
+  const [editing, setEditing] = useState(false);
+  const connect = useConnect();
   return (
     <article className="card" data-testid={`integration-card-${connection.provider}`} aria-label={`${name}: ${connection.label}`}>
       <header className="card__header">
@@ -39,6 +48,34 @@ export function PlatformCard({ connection }: { connection: ConnectionView }) {
         </dd>
       </dl>
       <p className="card__detail">Interview agents, their webhooks and reports: see Webhooks and Reports.</p>
+      {card && editing && (
+        <ConnectForm
+          card={card}
+          initialKind={null}
+          lockKind={false}
+          notice={null}
+          busy={connect.isPending}
+          error={connect.error ?? null}
+          onSubmit={(req) => connect.mutate(req, { onSuccess: () => setEditing(false) })}
+          onClose={() => setEditing(false)}
+        />
+      )}
+      {card && !editing && (
+        <div className="card__actions">
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="platform-connect"
+            onClick={() => {
+              connect.reset();
+              setEditing(true);
+            }}
+          >
+            {connection.sandbox ? "Use your platform account…" : "Change API key…"}
+          </button>
+          {!connection.sandbox && <Disconnect connection={connection} />}
+        </div>
+      )}
     </article>
   );
 }
