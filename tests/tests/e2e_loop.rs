@@ -218,4 +218,18 @@ fn a_linked_requisition_writes_results_back_exactly_once() {
         vec![pick.pass.parse::<u64>().unwrap()],
         "one move to the pass stage"
     );
+
+    // The window's pipeline shows the candidate written back.
+    app.click_css(&testid(&format!("linked-agent-{job_id}")));
+    app.wait_for(&testid("pipeline-funnel"), Duration::from_secs(15));
+    app.wait_for_text(
+        &format!("{} .funnel__count", testid("funnel-written_back")),
+        "1",
+        Duration::from_secs(15),
+    );
+    app.wait_for(
+        &testid(&format!("pipeline-row-{}", pick.application_id)),
+        Duration::from_secs(15),
+    );
+    app.screenshot("pipeline");
 }

@@ -483,9 +483,8 @@ fn skip_current_trigger_stage(
     now: &str,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT OR IGNORE INTO invites (link_id, connection_id, application_id, candidate_id, state, created_at, last_error)
-         SELECT l.id, a.connection_id, a.id, a.candidate_id, 'skipped', ?2,
-                'Already in the trigger stage when the link was made'
+        "INSERT OR IGNORE INTO invites (link_id, connection_id, application_id, candidate_id, state, created_at)
+         SELECT l.id, a.connection_id, a.id, a.candidate_id, 'skipped', ?2
          FROM links l JOIN applications a ON a.connection_id = l.connection_id AND a.job_id = l.job_id
          WHERE l.id = ?1
            AND a.stage_id IN (SELECT value FROM json_each(l.settings, '$.trigger_stage_ids'))",
