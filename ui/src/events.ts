@@ -2,9 +2,6 @@ import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react
 import { useEffect } from "react";
 import type { AppEvent, AppStatus, ConnectionView, IntegrationCard, SyncStatus } from "./bindings";
 import { useBackend } from "./backend/context";
-import { PROVIDER_NAMES } from "./lib/connection";
-import { exportSummaryText } from "./lib/exportRules";
-import { notifyDesktop } from "./lib/notify";
 import { keys } from "./queries";
 
 // Which cached queries each `data_changed` entity can affect.
@@ -87,8 +84,7 @@ export function applyEvent(client: QueryClient, event: AppEvent): void {
       void client.invalidateQueries({ queryKey: keys.reports });
       void client.invalidateQueries({ queryKey: ["get_report"] });
       void client.invalidateQueries({ queryKey: keys.activity });
-      const s = event.summary;
-      notifyDesktop(`Export to ${PROVIDER_NAMES[s.provider]} finished`, exportSummaryText(s));
+      // The desktop notification comes from the shell (native, not the webview).
       return;
     }
     case "data_changed": {

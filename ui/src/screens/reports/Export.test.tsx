@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExportRequest, ReportQuery } from "../../bindings";
 import { createMockBackend } from "../../backend/mock";
@@ -143,44 +143,6 @@ describe("Export to ATS", () => {
     const dialog = screen.getByTestId("export-dialog");
     expect(await within(dialog).findByTestId("export-no-ats")).toHaveTextContent("Connect Greenhouse or Lever");
     expect(within(dialog).getByTestId("export-run")).toBeDisabled();
-  });
-
-  it("asks for notification permission on Export and notifies on export_finished when permitted", async () => {
-    const shown: { title: string; body: string | undefined }[] = [];
-    const requestPermission = vi.fn(() => Promise.resolve("granted"));
-    class FakeNotification {
-      static permission = "default";
-      static requestPermission = requestPermission;
-      constructor(title: string, opts?: { body?: string }) {
-        shown.push({ title, body: opts?.body });
-      }
-    }
-    vi.stubGlobal("Notification", FakeNotification);
-    const mock = backend();
-    const { user, dialog } = await openExport(mock);
-    await user.click(within(dialog).getByTestId("export-run"));
-    await within(dialog).findByTestId("export-summary");
-    expect(requestPermission).toHaveBeenCalledTimes(1);
-    // Not granted yet when the first export finished: nothing shown.
-    await waitFor(() => expect(mock.callsOf("list_reports").length).toBeGreaterThan(1));
-    expect(shown).toEqual([]);
-
-    FakeNotification.permission = "granted";
-    act(() =>
-      mock.emit({
-        type: "export_finished",
-        summary: { connection_id: "gh", provider: "greenhouse", succeeded: 2, failed: 1, skipped: 0, results: [] },
-      }),
-    );
-    expect(shown).toEqual([{ title: "Export to Greenhouse finished", body: "2 candidates exported to Greenhouse · 1 failed" }]);
-  });
-
-  it("works without the Notification API", async () => {
-    vi.stubGlobal("Notification", undefined);
-    const mock = backend();
-    const { user, dialog } = await openExport(mock);
-    await user.click(within(dialog).getByTestId("export-run"));
-    expect(await within(dialog).findByTestId("export-summary")).toBeInTheDocument();
   });
 });
 

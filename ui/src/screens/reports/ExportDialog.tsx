@@ -10,7 +10,6 @@ import { Modal } from "../../components/Modal";
 import { PROVIDER_NAMES } from "../../lib/connection";
 import { canExportTo, EXPORT_KIND_LABELS, exportExplanation, exportKindFor, exportSummaryText } from "../../lib/exportRules";
 import { formatCount, plural } from "../../lib/format";
-import { askNotificationPermission } from "../../lib/notify";
 import { SEARCH_DEBOUNCE_MS, useDebounced } from "../../lib/useDebounced";
 import { useConnections, useExportCandidates, useJobSearch, useUserMappings } from "../../queries";
 
@@ -162,7 +161,6 @@ export function ExportDialog({ reports: chosen, onClose, onDone }: { reports: Re
         disabled={connection === null || run.isPending}
         onClick={() => {
           if (!connection) return;
-          askNotificationPermission();
           run.mutate(
             { connection_id: connection.id, interview_ids: reports.map((r) => r.interview_id), job_ids: jobs.map((j) => j.id) },
             { onSuccess: onDone },
