@@ -64,6 +64,22 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count429 {
     }
 }
 
+/// Notes and attachments per candidate.
+fn written(log: &[reqlink_sandbox::GhWrite]) -> (HashMap<u64, usize>, HashMap<u64, usize>) {
+    let mut notes: HashMap<u64, usize> = HashMap::new();
+    let mut files: HashMap<u64, usize> = HashMap::new();
+    for w in log {
+        match w.kind {
+            GhWriteKind::Note { candidate_id, .. } => *notes.entry(candidate_id).or_default() += 1,
+            GhWriteKind::Attachment { candidate_id, .. } => {
+                *files.entry(candidate_id).or_default() += 1
+            }
+            _ => {}
+        }
+    }
+    (notes, files)
+}
+
 async fn harvest_all(core: &Core, path: &str) -> Vec<Value> {
     let (base, key) = core.with_sandbox(|s| {
         let s = s.expect("sandbox workspace");
@@ -274,43 +290,46 @@ async fn main() {
         "  first write {:.2} s after the moves",
         first.duration_since(moved).as_secs_f64()
     );
-    let expected_rows = 2 * n;
+    // Drained: every candidate has its note and attachment in the
+    // emulator and no outbox row is pending (the outbox list is capped, so
+    // completeness comes from the write log).
+    let ours: HashSet<u64> = chosen.iter().map(|c| c.1).collect();
+    let pending_query = OutboxQuery {
+        state: Some(OutboxState::Pending),
+        link_id: None,
+    };
     let mut last_print = Instant::now();
     let ended = loop {
-        let rows = core.list_outbox(OutboxQuery::default()).await.unwrap();
-        let done = rows.iter().filter(|r| r.state == OutboxState::Done).count();
-        let dead = rows.iter().filter(|r| r.state == OutboxState::Dead).count();
-        if rows.len() >= expected_rows && done + dead == rows.len() {
+        let (notes, files) = written(&control.greenhouse_writes()[base_writes..]);
+        let complete = ours
+            .iter()
+            .filter(|c| notes.contains_key(c) && files.contains_key(c))
+            .count();
+        if complete == ours.len()
+            && core
+                .list_outbox(pending_query.clone())
+                .await
+                .unwrap()
+                .is_empty()
+        {
             break Instant::now();
         }
         if last_print.elapsed() > Duration::from_secs(30) {
             println!(
-                "  ... {:.0} s: {} rows, {done} done, {dead} dead",
-                first.elapsed().as_secs_f64(),
-                rows.len()
+                "  ... {:.0} s: {complete} of {n} candidates complete",
+                first.elapsed().as_secs_f64()
             );
             last_print = Instant::now();
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let requests = control.request_count() - requests_before;
     let wall = ended.duration_since(first);
     let windows = (requests as usize).div_ceil(args.rate_limit as usize);
     let floor = WINDOW * windows.saturating_sub(1) as u32;
 
-    let ours: HashSet<u64> = chosen.iter().map(|c| c.1).collect();
-    let mut notes: HashMap<u64, usize> = HashMap::new();
-    let mut files: HashMap<u64, usize> = HashMap::new();
     let log = control.greenhouse_writes();
-    for w in &log[base_writes..] {
-        match w.kind {
-            GhWriteKind::Note { candidate_id, .. } => *notes.entry(candidate_id).or_default() += 1,
-            GhWriteKind::Attachment { candidate_id, .. } => {
-                *files.entry(candidate_id).or_default() += 1
-            }
-            _ => {}
-        }
-    }
+    let (notes, files) = written(&log[base_writes..]);
     let dup = ours
         .iter()
         .filter(|c| {
@@ -321,8 +340,14 @@ async fn main() {
         .iter()
         .filter(|c| !notes.contains_key(c) || !files.contains_key(c))
         .count();
-    let rows = core.list_outbox(OutboxQuery::default()).await.unwrap();
-    let dead = rows.iter().filter(|r| r.state == OutboxState::Dead).count();
+    let dead = core
+        .list_outbox(OutboxQuery {
+            state: Some(OutboxState::Dead),
+            link_id: None,
+        })
+        .await
+        .unwrap()
+        .len();
     println!(
         "  {} writes applied ({} notes, {} attachments), {dead} dead letters, {missing} candidates incomplete",
         log.len() - base_writes,
