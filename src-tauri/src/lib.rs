@@ -60,6 +60,9 @@ pub fn run() {
         .setup(move |app| {
             let handle = app.handle().clone();
             let events: EventSink = Arc::new(move |event| {
+                if let reqlink_domain::AppEvent::ExportFinished { summary } = &event {
+                    notify(reqlink_app::export_notification(summary));
+                }
                 if let Err(e) = handle.emit(EVENT_CHANNEL, event) {
                     tracing::warn!("could not deliver an event to the window: {e}");
                 }
@@ -111,4 +114,20 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// A native desktop notification, off the event thread. Where no
+/// notification service runs (a headless machine) it is skipped: the window
+/// shows the same summary.
+fn notify((title, body): (String, String)) {
+    std::thread::spawn(move || {
+        if let Err(e) = notify_rust::Notification::new()
+            .appname("Reqlink")
+            .summary(&title)
+            .body(&body)
+            .show()
+        {
+            tracing::debug!("no desktop notification: {e}");
+        }
+    });
 }

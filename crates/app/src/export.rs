@@ -436,6 +436,21 @@ fn describe(summary: &ExportSummary, kind: ExportKind, vendor: &str) -> String {
     text
 }
 
+/// Title and body of the desktop notification a host shows when an
+/// export finishes (the window shows the full summary).
+pub fn export_notification(summary: &ExportSummary) -> (String, String) {
+    let vendor = crate::connections::provider_name(summary.provider);
+    let mut body = format!("{} exported", summary.succeeded);
+    if summary.failed > 0 {
+        body.push_str(&format!(", {} failed", summary.failed));
+    }
+    if summary.skipped > 0 {
+        body.push_str(&format!(", {} already there", summary.skipped));
+    }
+    body.push_str(". The summary is in Reqlink.");
+    (format!("Export to {vendor} finished"), body)
+}
+
 /// Trimmed, non-empty, first occurrence only, in the given order.
 fn distinct(ids: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
@@ -567,6 +582,25 @@ mod tests {
 
     fn split(s: &str) -> (String, String) {
         split_name(s).unwrap()
+    }
+
+    #[test]
+    fn the_notification_says_what_happened() {
+        let summary = ExportSummary {
+            connection_id: "gh".into(),
+            provider: Provider::Greenhouse,
+            succeeded: 3,
+            failed: 1,
+            skipped: 0,
+            results: Vec::new(),
+        };
+        assert_eq!(
+            export_notification(&summary),
+            (
+                "Export to Greenhouse finished".to_string(),
+                "3 exported, 1 failed. The summary is in Reqlink.".to_string()
+            )
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod writeback;
 pub use config::{resolve_data_dir, DATA_DIR_ENV};
 pub use core::{Core, CoreOptions, RECEIVER_ADDR_ENV};
 pub use events::EventSink;
+pub use export::export_notification;
 pub use inbox::{process_pending, Processed};
 pub use reconcile::Reconciled;
 pub use reports::{sanitize_html, to_detail, to_record};

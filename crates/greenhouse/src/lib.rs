@@ -7,8 +7,8 @@
 //! sliding window keeps requests under the advertised `X-RateLimit-Limit`
 //! so normal operation never sees a 429; a 429 that does happen is obeyed
 //! through `Retry-After`. Reads are retried on 5xx. Writes are retried on
-//! 429 and on 500/502/503, but never after a timeout or a 504: the write may
-//! have been applied, so the caller checks
+//! 429 only, never after a 5xx or a timeout: the write may have been
+//! applied, so the caller checks
 //! [`GreenhouseConnector::footprint`](reqlink_ats::AtsConnector::footprint)
 //! before writing again.
 //!
@@ -310,6 +310,12 @@ impl GreenhouseClient {
                 StatusCode::GATEWAY_TIMEOUT if write => {
                     // The proxy gave up waiting: the write may have happened.
                     return Err(GreenhouseError::Timeout { endpoint });
+                }
+                s if s.is_server_error() && write => {
+                    // A 5xx does not say whether the write was applied, so
+                    // it is never repeated here: the caller looks at the
+                    // candidate first (the writeback outbox does).
+                    return Err(GreenhouseError::from_status(s, &endpoint, &body));
                 }
                 s if s.is_server_error() && attempt < MAX_ATTEMPTS => {
                     let wait = self.retry_base * 2u32.pow(attempt - 1);
