@@ -348,6 +348,10 @@ impl Run<'_> {
             AtsError::Server {
                 endpoint, status, ..
             } => Some(format!("HTTP {status} on {endpoint}")),
+            // A success whose body could not be read: created, most likely.
+            AtsError::Malformed {
+                endpoint, message, ..
+            } => Some(format!("an unreadable answer on {endpoint}: {message}")),
             _ => None,
         };
         if let Some(detail) = unanswered {

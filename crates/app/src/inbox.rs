@@ -126,12 +126,14 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
         stored.map_err(|e| format!("could not store the event: {e}"))?;
     // An invite whose send was never confirmed is matched to its interview
     // by the events the interview produces.
+    let mut confirmed = false;
     if let Some((posting_id, Some(email))) = who {
-        store
+        confirmed = store
             .confirm_invite_by_email(&posting_id, &email, &interview_id)
             .map_err(|e| format!("could not match the event to an invite: {e}"))?;
     }
-    if report {
+    // A report that arrived before its invite was matched writes back now.
+    if report || confirmed {
         crate::core::Core::plan_writeback(store, &interview_id)
             .map_err(|e| format!("could not queue the writeback: {e}"))?;
     }

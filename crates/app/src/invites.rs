@@ -81,9 +81,10 @@ impl Core {
         {
             let store = store.clone();
             let email = email.clone();
-            if blocking(move || Ok(store.invite_sending(id, &email)?))
+            // Unlinked (or retried elsewhere) since it was read: not sent.
+            if !blocking(move || Ok(store.invite_sending(id, &email)?))
                 .await
-                .is_err()
+                .unwrap_or(false)
             {
                 return false;
             }

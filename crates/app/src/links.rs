@@ -161,13 +161,19 @@ impl Core {
                             link.job_name
                         ))
                     })?;
-                let (invite_id, _) = store.force_invite(
+                let (invite_id, queued) = store.force_invite(
                     id,
                     &link.connection_id,
                     &pick.application_id,
                     &pick.candidate_id,
                     now_unix(),
                 )?;
+                if !queued {
+                    return Err(ApiError::invalid_input(format!(
+                        "{} was already invited through this link; their progress is in the pipeline.",
+                        pick.name
+                    )));
+                }
                 Ok(LinkTestResult {
                     invite_id: invite_id.to_string(),
                     application_id: pick.application_id,

@@ -37,9 +37,9 @@ impl Core {
                 .filter(|v| !v.is_empty())
         };
         let base = field("base_url").unwrap_or_else(|| DEFAULT_BASE.into());
-        if !(base.starts_with("https://") || base.starts_with("http://127.0.0.1")) {
+        if !safe_base_url(&base) {
             return Err(ApiError::invalid_input(
-                "The API base URL must start with https:// (or http://127.0.0.1 for a local emulator).",
+                "The API base URL must be an https:// address (plain http only to 127.0.0.1 or localhost, for a local emulator).",
             ));
         }
         let api_key = field("api_key")
@@ -166,5 +166,44 @@ impl Core {
             }
             _ => {}
         }
+    }
+}
+
+/// The key travels in a header on every request: only over TLS, or in the
+/// clear to this machine itself.
+fn safe_base_url(base: &str) -> bool {
+    let Ok(url) = url::Url::parse(base) else {
+        return false;
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return false;
+    }
+    match url.scheme() {
+        "https" => url.host_str().is_some(),
+        "http" => matches!(
+            url.host(),
+            Some(url::Host::Domain("localhost"))
+                | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+                | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_base_url;
+
+    #[test]
+    fn the_key_goes_only_over_tls_or_to_this_machine() {
+        assert!(safe_base_url("https://api.heymilo.ai"));
+        assert!(safe_base_url("http://127.0.0.1:4000"));
+        assert!(safe_base_url("http://localhost:4000/"));
+        assert!(!safe_base_url("http://api.heymilo.ai"));
+        assert!(!safe_base_url("http://127.0.0.1@evil.example"));
+        assert!(!safe_base_url("http://127.0.0.1.evil.example"));
+        assert!(!safe_base_url("https://user:pw@api.heymilo.ai"));
+        assert!(!safe_base_url("ftp://127.0.0.1"));
+        assert!(!safe_base_url("not a url"));
     }
 }

@@ -124,9 +124,23 @@ impl Core {
             let core = self.clone();
             tasks.spawn(async move {
                 let mut done = 0;
-                for w in writes {
-                    if core.perform_write(&connection_id, &w).await {
-                        done += 1;
+                let mut writes = writes.into_iter();
+                while let Some(w) = writes.next() {
+                    match core.perform_write(&connection_id, &w).await {
+                        Attempt::Done => done += 1,
+                        Attempt::NotDone => {}
+                        // The ATS said to wait: the rest of this batch waits
+                        // too instead of running into the same 429.
+                        Attempt::RateLimited(until) => {
+                            for rest in writes.by_ref() {
+                                core.defer_write_until(
+                                    &rest,
+                                    "waiting for the ATS's rate limit",
+                                    until,
+                                )
+                                .await;
+                            }
+                        }
                     }
                 }
                 done
@@ -144,8 +158,7 @@ impl Core {
         done
     }
 
-    /// Returns whether the write is done.
-    async fn perform_write(&self, connection_id: &str, w: &DueWrite) -> bool {
+    async fn perform_write(&self, connection_id: &str, w: &DueWrite) -> Attempt {
         let store = self.inner.store.clone();
         let Some(live) = self.live(connection_id) else {
             self.defer_write(
@@ -153,7 +166,7 @@ impl Core {
                 "the ATS connection is not connected; reconnect it in Integrations",
             )
             .await;
-            return false;
+            return Attempt::NotDone;
         };
         let connector = live.connector.clone();
         let (actor, content) = {
@@ -166,7 +179,7 @@ impl Core {
                 Ok(v) => v,
                 Err(e) => {
                     self.defer_write(w, &e.message).await;
-                    return false;
+                    return Attempt::NotDone;
                 }
             }
         };
@@ -176,15 +189,31 @@ impl Core {
                 "no active ATS user is mapped for this connection; map one in Integrations → Users",
             )
             .await;
-            return false;
+            return Attempt::NotDone;
         };
         let content = match content {
             Ok(c) => c,
-            Err(Wait(reason)) => {
+            Err(Unwritable::Wait(reason)) => {
                 self.defer_write(w, &reason).await;
-                return false;
+                return Attempt::NotDone;
+            }
+            Err(Unwritable::Never(reason)) => {
+                let (store, id) = (store.clone(), w.id);
+                let _ = blocking(move || Ok(store.write_failed(id, &reason, None, false)?)).await;
+                return Attempt::NotDone;
             }
         };
+        // Recorded before any request: if the app dies from here on, the
+        // next attempt looks at the candidate first.
+        {
+            let (store, id) = (store.clone(), w.id);
+            if blocking(move || Ok(store.write_attempt(id)?))
+                .await
+                .is_err()
+            {
+                return Attempt::NotDone;
+            }
+        }
         // An earlier attempt may have landed: look before writing again.
         let mut from_stage = None;
         if w.uncertain || w.kind == WriteKind::StageMove {
@@ -195,39 +224,28 @@ impl Core {
                 Ok(fp) => {
                     if already_there(w, &fp, &content) {
                         let (store, id) = (store.clone(), w.id);
-                        return blocking(move || Ok(store.write_done(id, None, true)?))
-                            .await
-                            .is_ok();
+                        return match blocking(move || Ok(store.write_done(id, None, true)?)).await {
+                            Ok(()) => Attempt::Done,
+                            Err(_) => Attempt::NotDone,
+                        };
                     }
                     from_stage = fp.stage_id;
                 }
-                Err(e) => {
-                    self.fail_write(w, &e, true).await;
-                    return false;
-                }
-            }
-        }
-        {
-            let (store, id) = (store.clone(), w.id);
-            if blocking(move || Ok(store.write_attempt(id)?))
-                .await
-                .is_err()
-            {
-                return false;
+                Err(e) => return self.fail_write(w, &e, true).await,
             }
         }
         let result = write(connector.as_ref(), w, content, actor, from_stage).await;
         match result {
             Ok(written) => {
                 let (store, id) = (store.clone(), w.id);
-                blocking(move || Ok(store.write_done(id, written.as_deref(), false)?))
-                    .await
-                    .is_ok()
+                match blocking(move || Ok(store.write_done(id, written.as_deref(), false)?)).await {
+                    Ok(()) => Attempt::Done,
+                    Err(_) => Attempt::NotDone,
+                }
             }
             Err(e) => {
                 let uncertain = ambiguous(&e);
-                self.fail_write(w, &e, uncertain).await;
-                false
+                self.fail_write(w, &e, uncertain).await
             }
         }
     }
@@ -235,19 +253,24 @@ impl Core {
     /// Not attempted (nothing to write with yet): try again shortly without
     /// counting an attempt.
     async fn defer_write(&self, w: &DueWrite, reason: &str) {
-        let (store, id, uncertain) = (self.inner.store.clone(), w.id, w.uncertain);
-        let reason = reason.to_string();
-        let _ = blocking(move || {
-            Ok(store.write_failed(id, &reason, Some(now_unix() + DEFER_SECS), uncertain)?)
-        })
-        .await;
+        self.defer_write_until(w, reason, now_unix() + DEFER_SECS)
+            .await;
     }
 
-    async fn fail_write(&self, w: &DueWrite, err: &AtsError, uncertain: bool) {
+    async fn defer_write_until(&self, w: &DueWrite, reason: &str, at: f64) {
+        let (store, id) = (self.inner.store.clone(), w.id);
+        let reason = reason.to_string();
+        let _ = blocking(move || Ok(store.write_deferred(id, &reason, at)?)).await;
+    }
+
+    async fn fail_write(&self, w: &DueWrite, err: &AtsError, uncertain: bool) -> Attempt {
         let attempts = w.attempts + 1;
+        let mut limited = None;
         let retry_at = match err {
             AtsError::RateLimited { retry_after, .. } => {
-                Some(now_unix() + retry_after.map_or(10.0, |d| d.as_secs_f64()).max(1.0))
+                let at = now_unix() + retry_after.map_or(10.0, |d| d.as_secs_f64()).max(1.0);
+                limited = Some(at);
+                Some(at)
             }
             _ if !retryable(err) => None,
             _ if attempts >= MAX_WRITE_ATTEMPTS => None,
@@ -263,6 +286,7 @@ impl Core {
                 &format!("A write to the ATS failed for good and waits under Writeback: {err}"),
             );
         }
+        limited.map_or(Attempt::NotDone, Attempt::RateLimited)
     }
 
     pub(crate) fn start_writeback_worker(&self) {
@@ -275,16 +299,15 @@ impl Core {
                     .await
                     .ok()
                     .flatten();
+                // Never a busy loop, even if a due row cannot be updated.
                 let wait = next
-                    .map(|at| (at - now_unix()).clamp(0.0, 30.0))
+                    .map(|at| (at - now_unix()).clamp(0.05, 30.0))
                     .unwrap_or(30.0);
-                if wait > 0.0 {
-                    let _ = tokio::time::timeout(
-                        Duration::from_secs_f64(wait),
-                        core.inner.loop_wake.writes.notified(),
-                    )
-                    .await;
-                }
+                let _ = tokio::time::timeout(
+                    Duration::from_secs_f64(wait),
+                    core.inner.loop_wake.writes.notified(),
+                )
+                .await;
             }
         });
         self.inner
@@ -306,31 +329,47 @@ enum Content {
     Move { to_stage_id: String },
 }
 
-/// Why a write cannot be attempted yet.
-struct Wait(String);
+/// Why a write cannot be attempted: not yet, or never (parked at once).
+enum Unwritable {
+    Wait(String),
+    Never(String),
+}
 
-fn content_for(store: &Store, w: &DueWrite) -> Result<Content, Wait> {
+/// How one write went.
+enum Attempt {
+    Done,
+    NotDone,
+    /// Refused with 429: nothing more to this ATS until then.
+    RateLimited(f64),
+}
+
+fn content_for(store: &Store, w: &DueWrite) -> Result<Content, Unwritable> {
+    let wait = |e: reqlink_store::StoreError| Unwritable::Wait(e.to_string());
     match w.kind {
         WriteKind::Note => {
             let (_, raw) = store
                 .report(&w.interview_id)
-                .map_err(|e| Wait(e.to_string()))?
-                .ok_or_else(|| Wait("the report is not stored".into()))?;
+                .map_err(wait)?
+                .ok_or_else(|| Unwritable::Never("the report is not stored".into()))?;
             match parse_event("report_available", raw.as_bytes()) {
                 Ok(PlatformEvent::ReportAvailable(report)) => {
                     Ok(Content::Note(note_body(&report, &w.interview_id)))
                 }
-                _ => Err(Wait("the stored report cannot be read".into())),
+                _ => Err(Unwritable::Never("the stored report cannot be read".into())),
             }
         }
         WriteKind::Attachment => {
-            let path = store
-                .report_pdf_path(&w.interview_id)
-                .map_err(|e| Wait(e.to_string()))?
-                .ok_or_else(|| Wait("the PDF report is not downloaded yet".into()))?;
+            let Some(path) = store.report_pdf_path(&w.interview_id).map_err(wait)? else {
+                return Err(
+                    match store.report_pdf_problem(&w.interview_id).map_err(wait)? {
+                        Some(problem) => Unwritable::Never(problem),
+                        None => Unwritable::Wait("the PDF report is not downloaded yet".into()),
+                    },
+                );
+            };
             std::fs::read(&path)
                 .map(Content::File)
-                .map_err(|e| Wait(format!("the cached PDF cannot be read: {e}")))
+                .map_err(|e| Unwritable::Never(format!("the cached PDF cannot be read: {e}")))
         }
         WriteKind::StageMove => w
             .payload
@@ -339,7 +378,7 @@ fn content_for(store: &Store, w: &DueWrite) -> Result<Content, Wait> {
             .map(|to| Content::Move {
                 to_stage_id: to.to_string(),
             })
-            .ok_or_else(|| Wait("the outbox row names no stage".into())),
+            .ok_or_else(|| Unwritable::Never("the outbox row names no stage".into())),
     }
 }
 

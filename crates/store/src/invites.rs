@@ -66,7 +66,7 @@ impl Store {
              FROM invites v JOIN links l ON l.id = v.link_id
              LEFT JOIN candidates c ON c.connection_id = v.connection_id AND c.id = v.candidate_id
              LEFT JOIN jobs j ON j.connection_id = l.connection_id AND j.id = l.job_id
-             WHERE v.state = 'queued' AND v.next_attempt_at <= ?1
+             WHERE v.state = 'queued' AND v.next_attempt_at <= ?1 AND l.active = 1
              ORDER BY v.next_attempt_at, v.id LIMIT ?2",
         )?;
         let rows = stmt
@@ -100,14 +100,17 @@ impl Store {
     /// Durably marks the invite as handed to the platform, before the
     /// request goes out: a crash from here on leaves it `sending`, which
     /// the next start turns into `unconfirmed` instead of sending again.
-    pub fn invite_sending(&self, id: i64, email: &str) -> Result<(), StoreError> {
+    /// Returns false when the invite is no longer to be sent (unlinked or
+    /// changed meanwhile): then nothing goes out.
+    pub fn invite_sending(&self, id: i64, email: &str) -> Result<bool, StoreError> {
         self.in_transaction(|tx| {
-            tx.execute(
+            let n = tx.execute(
                 "UPDATE invites SET state = 'sending', attempts = attempts + 1, email = lower(?2)
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND state = 'queued'
+                   AND EXISTS (SELECT 1 FROM links l WHERE l.id = invites.link_id AND l.active = 1)",
                 params![id, email],
             )?;
-            Ok(())
+            Ok(n > 0)
         })
     }
 
@@ -122,7 +125,7 @@ impl Store {
             tx.execute(
                 "UPDATE invites SET state = 'sent', interview_id = ?2, interview_url = ?3,
                         sent_at = ?4, last_error = NULL, next_attempt_at = NULL
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND state IN ('sending', 'unconfirmed')",
                 params![id, interview_id, interview_url, now],
             )?;
             event(
@@ -152,7 +155,8 @@ impl Store {
         };
         self.in_transaction(|tx| {
             tx.execute(
-                "UPDATE invites SET state = ?2, last_error = ?3, next_attempt_at = ?4 WHERE id = ?1",
+                "UPDATE invites SET state = ?2, last_error = ?3, next_attempt_at = ?4
+                 WHERE id = ?1 AND state IN ('sending', 'queued')",
                 params![id, enum_str(&state), error, retry_at],
             )?;
             let message = match state {
@@ -249,7 +253,8 @@ impl Store {
         self.in_transaction(|tx| {
             let n = tx.execute(
                 "UPDATE invites SET state = 'queued', next_attempt_at = ?2, last_error = NULL
-                 WHERE id = ?1 AND state IN ('skipped', 'failed', 'unconfirmed')",
+                 WHERE id = ?1 AND state IN ('skipped', 'failed', 'unconfirmed')
+                   AND EXISTS (SELECT 1 FROM links l WHERE l.id = invites.link_id AND l.active = 1)",
                 params![id, now],
             )?;
             if n > 0 {
@@ -267,7 +272,8 @@ impl Store {
     }
 
     /// Queues an invite for one application regardless of its stage (the
-    /// "test this link" action). Returns the invite id and whether it is new.
+    /// "test this link" action). Returns the invite id and whether it was
+    /// queued (false: already invited through this link).
     pub fn force_invite(
         &self,
         link_id: i64,
@@ -291,10 +297,9 @@ impl Store {
         )?;
         if inserted > 0 {
             self.add_pipeline_event(id, "test_invite", "Queued by Test this link", false)?;
-        } else {
-            self.requeue_invite(id, now)?;
+            return Ok((id, true));
         }
-        Ok((id, inserted > 0))
+        Ok((id, self.requeue_invite(id, now)?))
     }
 
     pub fn add_pipeline_event(
@@ -329,7 +334,8 @@ impl Store {
                     a.stage_name, v.id, v.state, v.interview_id, v.interview_url, r.match_score,
                     COALESCE(i.stage, 0), r.interview_id IS NOT NULL,
                     (SELECT COUNT(*) FROM outbox o WHERE o.invite_id = v.id),
-                    (SELECT COUNT(*) FROM outbox o WHERE o.invite_id = v.id AND o.state IN ('pending', 'dead')),
+                    (SELECT COUNT(*) FROM outbox o WHERE o.invite_id = v.id
+                     AND o.state IN ('pending', 'dead', 'discarded')),
                     COALESCE(v.last_error,
                              (SELECT o.last_error FROM outbox o WHERE o.invite_id = v.id
                               AND o.state IN ('pending', 'dead') AND o.last_error IS NOT NULL LIMIT 1))

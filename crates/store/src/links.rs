@@ -119,6 +119,9 @@ impl Store {
                              WHERE id = ?1",
                             params![id, settings, link.posting_title],
                         )?;
+                        // A trigger stage added later must not invite
+                        // everyone already in it either.
+                        skip_current_trigger_stage(tx, id, &now)?;
                         id
                     }
                     Some((_, posting)) if !replace => {
@@ -235,7 +238,7 @@ impl Store {
                COUNT(*) FILTER (WHERE r.interview_id IS NOT NULL),
                COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.invite_id = v.id)
                                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invite_id = v.id
-                                                AND o.state IN ('pending', 'dead'))),
+                                                AND o.state IN ('pending', 'dead', 'discarded'))),
                COUNT(*) FILTER (WHERE v.state IN ('failed', 'unconfirmed')
                                 OR EXISTS (SELECT 1 FROM outbox o WHERE o.invite_id = v.id
                                            AND (o.state = 'dead' OR (o.state = 'pending' AND o.attempts > 0))))
@@ -461,17 +464,24 @@ fn deactivate(tx: &Transaction<'_>, link_id: i64, now: &str) -> Result<(), Store
         "UPDATE links SET active = 0, unlinked_at = ?2 WHERE id = ?1",
         params![link_id, now],
     )?;
-    let cancelled = tx.execute(
-        "UPDATE invites SET state = 'failed', last_error = 'The link was removed before the invite was sent.'
-         WHERE link_id = ?1 AND state = 'queued'",
-        [link_id],
-    )?;
-    if cancelled > 0 {
-        tx.execute(
-            "INSERT INTO pipeline_events (invite_id, link_id, application_id, at, kind, message, error)
-             SELECT id, link_id, application_id, ?2, 'invite_cancelled', 'Unlinked before the invite was sent', 0
-             FROM invites WHERE link_id = ?1 AND state = 'failed' AND sent_at IS NULL AND attempts = 0",
-            params![link_id, now],
+    let cancelled: Vec<i64> = {
+        let mut stmt = tx.prepare(
+            "UPDATE invites SET state = 'failed', last_error = 'The link was removed before the invite was sent.'
+             WHERE link_id = ?1 AND state = 'queued' RETURNING id",
+        )?;
+        let ids = stmt
+            .query_map([link_id], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids
+    };
+    for id in cancelled {
+        crate::invites::event(
+            tx,
+            id,
+            now,
+            "invite_cancelled",
+            "Unlinked before the invite was sent",
+            false,
         )?;
     }
     Ok(())

@@ -208,11 +208,13 @@ impl Store {
             let now = now_rfc3339();
             match retry_at {
                 Some(at) => tx.execute(
-                    "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3, uncertain = ?4 WHERE id = ?1",
+                    "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3, uncertain = ?4
+                     WHERE id = ?1 AND state = 'pending'",
                     params![id, error, at, uncertain],
                 )?,
                 None => tx.execute(
-                    "UPDATE outbox SET state = 'dead', last_error = ?2, uncertain = ?3 WHERE id = ?1",
+                    "UPDATE outbox SET state = 'dead', last_error = ?2, uncertain = ?3
+                     WHERE id = ?1 AND state = 'pending'",
                     params![id, error, uncertain],
                 )?,
             };
@@ -229,11 +231,24 @@ impl Store {
         })
     }
 
-    /// Retry from the dead-letter list (or sooner for a pending one).
+    /// Not attempted yet (nothing to write with, or waiting out a rate
+    /// limit): only rescheduled, with the reason, and no timeline entry.
+    pub fn write_deferred(&self, id: i64, reason: &str, at: f64) -> Result<(), StoreError> {
+        self.in_transaction(|tx| {
+            tx.execute(
+                "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1 AND state = 'pending'",
+                params![id, reason, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Retry from the dead-letter list (or sooner for a pending one), with
+    /// a fresh set of attempts.
     pub fn retry_write(&self, id: i64, now: f64) -> Result<bool, StoreError> {
         self.in_transaction(|tx| {
             let n = tx.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = ?2 WHERE id = ?1
+                "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, attempts = 0 WHERE id = ?1
                  AND state IN ('dead', 'pending')",
                 params![id, now],
             )?;

@@ -69,6 +69,25 @@ impl Store {
             .flatten())
     }
 
+    /// Why a report's PDF is not cached: `None` while it may still arrive,
+    /// else the reason it never will (no link, or the download failed).
+    pub fn report_pdf_problem(&self, interview_id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .reader()
+            .query_row(
+                "SELECT report_url, pdf_error FROM reports WHERE interview_id = ?1",
+                [interview_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            None => None,
+            Some((None, _)) => Some("the report has no PDF link".into()),
+            Some((_, Some(err))) => Some(format!("the PDF could not be downloaded: {err}")),
+            Some((Some(_), None)) => None,
+        })
+    }
+
     /// Records an invite (stage 0) so the interview is known before any
     /// event arrives, and can be reconciled if its events are missed.
     pub fn record_invite(

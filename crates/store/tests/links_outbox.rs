@@ -310,3 +310,45 @@ fn only_active_mapped_users_act() {
     store.set_user_mapping(GH, &me, Some("u2")).unwrap();
     assert_eq!(store.acting_ats_user(GH).unwrap().as_deref(), Some("u2"));
 }
+
+#[test]
+fn an_invite_read_before_unlink_is_not_sent_after_it() {
+    let (_d, store) = fresh();
+    let link_id = link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let invite = store.due_invites(1.0, 10).unwrap().remove(0);
+    assert!(store.unlink(link_id).unwrap());
+    assert!(
+        !store.invite_sending(invite.id, "a1@example.com").unwrap(),
+        "the worker's copy is stale: nothing goes out"
+    );
+    assert!(!store.requeue_invite(invite.id, 2.0).unwrap());
+    assert!(store.due_invites(1e12, 10).unwrap().is_empty());
+}
+
+#[test]
+fn adding_a_trigger_stage_later_does_not_invite_everyone_in_it() {
+    let (_d, store) = fresh();
+    link(&store, "P1");
+    put_application(&store, "a1", "s2", "2026-01-02T00:00:00Z");
+    // Same agent, trigger stages now s1 and s2: a1 sits in s2 already.
+    store
+        .save_links(
+            &[NewLink {
+                connection_id: GH.into(),
+                job_id: "j1".into(),
+                posting_id: "P1".into(),
+                posting_title: None,
+                settings: LinkSettings {
+                    trigger_stage_ids: vec!["s1".into(), "s2".into()],
+                    write_note: true,
+                    ..LinkSettings::default()
+                },
+            }],
+            false,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+}
