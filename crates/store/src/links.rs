@@ -442,20 +442,13 @@ impl Store {
     }
 
     /// The ATS user writes act as: the mapping of the earliest console user
-    /// whose ATS user exists and is active.
+    /// whose ATS user is active (one rule for writeback, links and export:
+    /// [`Store::export_actor`]).
     pub fn acting_ats_user(&self, connection_id: &str) -> Result<Option<String>, StoreError> {
-        let conn = self.reader();
-        Ok(conn
-            .query_row(
-                "SELECT m.ats_user_id FROM user_mappings m
-                 JOIN console_users cu ON cu.id = m.console_user_id
-                 JOIN ats_users u ON u.connection_id = m.connection_id AND u.id = m.ats_user_id
-                 WHERE m.connection_id = ?1 AND u.disabled = 0
-                 ORDER BY cu.created_at, cu.rowid LIMIT 1",
-                [connection_id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(match self.export_actor(connection_id)? {
+            crate::ExportActor::Mapped { ats_user_id, .. } => Some(ats_user_id),
+            _ => None,
+        })
     }
 }
 

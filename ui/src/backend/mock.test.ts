@@ -223,6 +223,7 @@ describe("mock backend", () => {
       ["greenhouse", conn.id, true],
       ["lever", null, false],
       ["workday", null, false],
+      ["interview_platform", null, false],
     ]);
   });
 
