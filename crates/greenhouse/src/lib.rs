@@ -258,7 +258,7 @@ impl GreenhouseClient {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let authorization = self.authorization(&endpoint).await?;
             let mut req = self
                 .http
@@ -272,7 +272,9 @@ impl GreenhouseClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
-            let response = match req.send().await {
+            let sent = req.send().await;
+            drop(permit);
+            let response = match sent {
                 Ok(r) => r,
                 Err(e) => return Err(transport_error(&endpoint, &e)),
             };

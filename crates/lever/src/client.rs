@@ -245,7 +245,7 @@ impl LeverClient {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let auth = self.auth_header().await?;
             let mut req = self
                 .http
@@ -274,6 +274,7 @@ impl LeverClient {
                 }
             };
             let result = req.send().await;
+            drop(permit);
             let response = match result {
                 Ok(r) => r,
                 Err(e) => {

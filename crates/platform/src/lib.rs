@@ -271,7 +271,7 @@ impl PlatformClient {
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let mut request = self
                 .http
                 .request(method.clone(), format!("{}{}", self.base_url, path))
@@ -280,7 +280,9 @@ impl PlatformClient {
             if let Some(body) = &body {
                 request = request.json(body);
             }
-            let response = request.send().await.map_err(|e| PlatformError::Network {
+            let sent = request.send().await;
+            drop(permit);
+            let response = sent.map_err(|e| PlatformError::Network {
                 endpoint: endpoint.clone(),
                 message: if e.is_connect() {
                     "could not connect".into()

@@ -205,7 +205,7 @@ impl WorkdayClient {
         loop {
             attempt += 1;
             let retries_left = attempt < self.opts.max_attempts;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let token = self.token.access_token().await?;
             let mut req = self
                 .http
@@ -215,7 +215,9 @@ impl WorkdayClient {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = match req.send().await {
+            let sent = req.send().await;
+            drop(permit);
+            let resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     // A refused connection never reached Workday, so even a
