@@ -39,6 +39,11 @@ pub struct CoreOptions {
     /// after [`Core::crash`] keeps the emulators' state); `sandbox` is
     /// ignored then.
     pub running_sandbox: Option<Sandbox>,
+    /// Run the workers (inbox, invites, writeback), reconciliation,
+    /// webhook registration and background sync. One-shot command-line
+    /// calls turn this off: a second process sending invites or writes
+    /// beside a running app could repeat them.
+    pub background: bool,
 }
 
 /// Overrides the receiver's listen address (`127.0.0.1:8787` by default).
@@ -63,6 +68,7 @@ impl CoreOptions {
             receiver_addr,
             secret_store: reqlink_secrets::StoreChoice::Auto,
             running_sandbox: None,
+            background: true,
         }
     }
 }
@@ -188,35 +194,8 @@ impl Core {
         if let Err(e) = core.restore_connections().await {
             tracing::warn!("could not restore connections: {}", e.message);
         }
-        core.start_inbox_worker();
-        core.start_invite_worker();
-        core.start_writeback_worker();
-        // The emulators forget their webhooks when they stop.
-        if core.live(workspace::SANDBOX_GREENHOUSE).is_some() {
-            core.register_sandbox_greenhouse_hooks().await;
-        }
-        if core.live(workspace::SANDBOX_LEVER).is_some() {
-            if let Err(e) = core
-                .register_sandbox_lever_hooks(workspace::SANDBOX_LEVER)
-                .await
-            {
-                tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
-            }
-        }
-        {
-            let handle = {
-                let core = core.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = core.reconcile().await {
-                        tracing::warn!("reconciliation at start-up failed: {}", e.message);
-                    }
-                })
-            };
-            core.inner
-                .tasks
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(handle);
+        if options.background {
+            core.start_background_work().await;
         }
         core.activity(
             ActivityLevel::Info,
@@ -232,8 +211,44 @@ impl Core {
                 core.spawn_sync(&id);
             }
         }
-        core.start_background_sync();
+        if options.background {
+            core.start_background_sync();
+        }
         Ok(core)
+    }
+
+    /// The workers, webhook registration and the start-up reconciliation.
+    async fn start_background_work(&self) {
+        self.start_inbox_worker();
+        self.start_invite_worker();
+        self.start_writeback_worker();
+        // The emulators forget their webhooks when they stop.
+        if self.live(workspace::SANDBOX_GREENHOUSE).is_some() {
+            self.register_sandbox_greenhouse_hooks().await;
+        }
+        if self.live(workspace::SANDBOX_LEVER).is_some() {
+            if let Err(e) = self
+                .register_sandbox_lever_hooks(workspace::SANDBOX_LEVER)
+                .await
+            {
+                tracing::warn!("sandbox Lever webhooks not registered: {}", e.message);
+            }
+        }
+        {
+            let handle = {
+                let core = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = core.reconcile().await {
+                        tracing::warn!("reconciliation at start-up failed: {}", e.message);
+                    }
+                })
+            };
+            self.inner
+                .tasks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(handle);
+        }
     }
 
     /// The interview platform in use (connection id and client).

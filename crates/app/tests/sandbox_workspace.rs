@@ -211,3 +211,28 @@ async fn agents_come_from_the_platform_api() {
         .all(|a| !a.title.is_empty() && a.webhooks.is_empty()));
     core.shutdown().await;
 }
+
+/// One-shot command-line calls open the same data directory as a running
+/// app; they must not start a second set of workers beside it.
+#[tokio::test]
+async fn a_one_shot_core_starts_no_background_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = CoreOptions::new(dir.path().to_path_buf());
+    options.sandbox = small_sandbox();
+    options.sync_on_start = false;
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
+    options.background = false;
+    let quiet = Core::start(options).await.expect("core starts");
+    let hooks = quiet.with_sandbox(|s| s.unwrap().control().greenhouse_webhooks());
+    assert!(hooks.is_empty(), "{hooks:?}");
+    // Reading still works.
+    let jobs = quiet.list_jobs(JobQuery::default()).await.unwrap();
+    assert_eq!(jobs.total, 0, "nothing synced, nothing listed");
+    quiet.shutdown().await;
+
+    let busy = start(dir.path(), None).await;
+    let hooks = busy.with_sandbox(|s| s.unwrap().control().greenhouse_webhooks());
+    assert!(!hooks.is_empty(), "the app registers the sandbox webhooks");
+    busy.shutdown().await;
+}

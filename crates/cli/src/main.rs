@@ -301,6 +301,7 @@ async fn wait_for_stop() {
 async fn open(data_dir: PathBuf, sandbox: Option<SandboxConfig>) -> Result<Core, ApiError> {
     let mut options = CoreOptions::new(data_dir);
     options.sync_on_start = false;
+    options.background = false;
     // One-shot commands must not take the receiver port from a running app.
     options.receiver_addr = "127.0.0.1:0".parse().expect("valid address");
     if let Some(sandbox) = sandbox {
