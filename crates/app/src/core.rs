@@ -109,6 +109,8 @@ pub(crate) struct Inner {
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Greenhouse and Lever webhook keys, shared with the receiver.
     pub(crate) hook_keys: Arc<crate::ats_hooks::HookKeyRing>,
+    /// The data directory's lock while this core runs background work.
+    data_lock: Mutex<Option<std::fs::File>>,
 }
 
 impl Core {
@@ -116,6 +118,11 @@ impl Core {
     /// when nothing real is configured).
     pub async fn start(options: CoreOptions) -> Result<Core, ApiError> {
         let data_dir = options.data_dir.clone();
+        let data_lock = if options.background {
+            Some(lock_data_dir(&data_dir)?)
+        } else {
+            None
+        };
         let store = {
             let dir = data_dir.clone();
             blocking(move || Ok(Store::open_in_dir(&dir)?)).await?
@@ -188,6 +195,7 @@ impl Core {
                 loop_wake: Default::default(),
                 http: reqwest::Client::new(),
                 worker: Mutex::new(None),
+                data_lock: Mutex::new(data_lock),
             }),
         };
         core.restore_platform().await;
@@ -308,6 +316,15 @@ impl Core {
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await;
         }
+        self.release_data_dir();
+    }
+
+    fn release_data_dir(&self) {
+        self.inner
+            .data_lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 
     /// Tears the core down the way a crash would, for reliability tests:
@@ -350,6 +367,7 @@ impl Core {
         if let Some(receiver) = receiver {
             receiver.abort();
         }
+        self.release_data_dir();
         self.inner
             .sandbox
             .lock()
@@ -496,4 +514,41 @@ fn _commands_match_declaration() {
         };
     }
     reqlink_domain::with_commands!(check);
+}
+
+/// Only one process at a time may run workers on a data directory: two
+/// would each send the same invites and writes. The lock is the kernel's,
+/// so a crashed process never leaves it behind.
+fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, ApiError> {
+    let storage = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!(
+                "Reqlink could not use its data directory {}: {e}",
+                dir.display()
+            ),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(storage)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("reqlink.lock"))
+        .map_err(storage)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ApiError::new(
+            ErrorCode::Storage,
+            format!(
+                "Another Reqlink (the app or `reqlink serve`) is already running on the data directory {}. Close it first, or start this one with another data directory.",
+                dir.display()
+            ),
+        )),
+        // A file system without locks: run unguarded rather than not at all.
+        Err(std::fs::TryLockError::Error(e)) => {
+            tracing::warn!("data directory {} cannot be locked: {e}", dir.display());
+            Ok(file)
+        }
+    }
 }

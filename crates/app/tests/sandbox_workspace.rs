@@ -236,3 +236,30 @@ async fn a_one_shot_core_starts_no_background_work() {
     assert!(!hooks.is_empty(), "the app registers the sandbox webhooks");
     busy.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_second_core_with_background_work_is_refused_until_the_first_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = start(dir.path(), None).await;
+    let mut options = CoreOptions::new(dir.path().to_path_buf());
+    options.sandbox = small_sandbox();
+    options.receiver_addr = "127.0.0.1:0".parse().unwrap();
+    options.secret_store = reqlink_secrets::StoreChoice::File;
+    let refused = match Core::start(options).await {
+        Ok(_) => panic!("two cores ran workers on one data directory"),
+        Err(e) => e,
+    };
+    assert!(
+        refused
+            .message
+            .contains("already running on the data directory"),
+        "{}",
+        refused.message
+    );
+    // A crash frees the directory as a killed process would.
+    first.crash().await.unwrap().shutdown().await;
+    let second = start(dir.path(), None).await;
+    second.shutdown().await;
+    let third = start(dir.path(), None).await;
+    third.shutdown().await;
+}
