@@ -8,19 +8,24 @@
 //! user mapped to the earliest console user.
 //!
 //! An interview goes to a connection at most once: the `exports` row is the
-//! proof, and a create whose answer was lost (timeout, dropped connection,
-//! gateway error) is never repeated on its own, because the ATS may have
-//! created the person already; the recruiter is told to check.
+//! proof. A create whose answer was lost (timeout, dropped connection,
+//! gateway error, unreadable success) is never repeated blindly, because
+//! the ATS may have created the person already: the attempt is noted
+//! (`unconfirmed_exports`), and the next export of that interview looks the
+//! person up by e-mail address first. Found (with the app's source tag),
+//! the export is recorded with the found id; not found, the person is
+//! created; no e-mail address or a failed lookup, nothing is created.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqlink_ats::{AtsConnector, AtsError, NewCandidate};
 use reqlink_domain::{
     ActivityLevel, ApiError, AppEvent, ErrorCode, ExportKind, ExportRequest, ExportResult,
     ExportSummary, Provider,
 };
-use reqlink_store::{ExportActor, ExportSource, ExportedRow};
+use reqlink_store::{ExportActor, ExportSource, ExportedRow, UnconfirmedExport};
 
 use crate::core::Core;
 
@@ -29,6 +34,12 @@ pub(crate) const EXPORT_SOURCE: &str = "Reqlink";
 
 /// Where to map a user when none is.
 const MAP_A_USER: &str = "Integrations → Users";
+
+/// Greenhouse answers 404 on a record it created moments ago (contracts
+/// §2.1), and its candidate search may trail a create the same way. A miss
+/// this soon after a lost create answer is looked up once more when this
+/// much time has passed since.
+const GREENHOUSE_SETTLE: Duration = Duration::from_secs(5);
 
 impl Core {
     pub async fn export_candidates(&self, req: ExportRequest) -> Result<ExportSummary, ApiError> {
@@ -268,6 +279,37 @@ impl Run<'_> {
                 )
             }
         }
+        // A create of this interview whose answer was lost: look before
+        // creating again.
+        let pending = {
+            let id = self.connection_id.to_owned();
+            let ids = vec![interview_id.to_owned()];
+            self.core
+                .read(move |store| Ok(store.unconfirmed_exports(&id, &ids)?))
+                .await
+        };
+        match pending {
+            Ok(mut pending) => {
+                if let Some(attempt) = pending.remove(interview_id) {
+                    if let Some(outcome) = self.recheck(interview_id, source, &attempt).await {
+                        return outcome;
+                    }
+                }
+            }
+            Err(e) => {
+                return Outcome::Failed(
+                    failure(
+                        interview_id,
+                        Some(source),
+                        format!(
+                            "Reqlink could not check for an earlier unconfirmed export: {}",
+                            e.message
+                        ),
+                    ),
+                    None,
+                )
+            }
+        }
         let new = NewCandidate {
             first_name,
             last_name,
@@ -294,7 +336,12 @@ impl Run<'_> {
         };
         let created = match created {
             Ok(c) => c,
-            Err(e) => return self.failed(interview_id, source, e),
+            Err(e) => {
+                return match unanswered(&e) {
+                    Some(detail) => self.unconfirmed(interview_id, source, &new, detail).await,
+                    None => self.refused(interview_id, source, e),
+                }
+            }
         };
         let row = ExportedRow {
             interview_id: interview_id.to_owned(),
@@ -333,39 +380,62 @@ impl Run<'_> {
         })
     }
 
-    fn failed(&self, interview_id: &str, source: &ExportSource, e: AtsError) -> Outcome {
+    /// Notes a create whose answer was lost, so the next export looks for
+    /// the person before creating them.
+    async fn unconfirmed(
+        &self,
+        interview_id: &str,
+        source: &ExportSource,
+        new: &NewCandidate,
+        detail: String,
+    ) -> Outcome {
         let vendor = self.vendor;
         let name = display_name(Some(source));
-        // Lost answers and server errors after the request went out: the
-        // person may exist in the ATS now.
-        let unanswered = match &e {
-            AtsError::Timeout { endpoint, .. } => Some(format!("no answer in time to {endpoint}")),
-            AtsError::Network {
-                endpoint, message, ..
-            } => Some(format!(
-                "the connection failed during {endpoint}: {message}"
-            )),
-            AtsError::Server {
-                endpoint, status, ..
-            } => Some(format!("HTTP {status} on {endpoint}")),
-            // A success whose body could not be read: created, most likely.
-            AtsError::Malformed {
-                endpoint, message, ..
-            } => Some(format!("an unreadable answer on {endpoint}: {message}")),
-            _ => None,
+        let attempt = UnconfirmedExport {
+            interview_id: interview_id.to_owned(),
+            kind: self.kind,
+            email: new.email.clone(),
+            attempted_at: reqlink_store::now_rfc3339(),
+            detail: detail.clone(),
         };
-        if let Some(detail) = unanswered {
-            let message = format!(
-                "{vendor} did not confirm the create ({detail}). It may have created {name} anyway, so Reqlink did not send it again: check {vendor} for {name} before exporting them again."
-            );
-            self.core.activity_for(
-                ActivityLevel::Warn,
-                "export_uncertain",
-                &format!("Export of {name} to {vendor} is unconfirmed ({detail}); check {vendor} before exporting them again"),
-                Some(self.connection_id),
-            );
-            return Outcome::Failed(failure(interview_id, Some(source), message), None);
-        }
+        let noted = {
+            let id = self.connection_id.to_owned();
+            let attempt = attempt.clone();
+            self.core
+                .read(move |store| Ok(store.record_unconfirmed_export(&id, &attempt)?))
+                .await
+        };
+        let next = match (&noted, &new.email) {
+            (Err(e), _) => {
+                tracing::warn!("unconfirmed export of {interview_id} not noted: {}", e.message);
+                format!(
+                    "Reqlink could not note this ({}): check {vendor} for {name} before exporting them again.",
+                    e.message
+                )
+            }
+            (Ok(()), Some(_)) => format!(
+                "Exporting them again first looks them up in {vendor} by e-mail address and creates them only if they are not there; or check {vendor} for {name}."
+            ),
+            (Ok(()), None) => format!(
+                "Without an e-mail address Reqlink cannot look them up there, so it will not create them again: check {vendor} for {name}."
+            ),
+        };
+        let message = format!(
+            "{vendor} did not confirm the create ({detail}). It may have created {name} anyway, so Reqlink did not send it again. {next}"
+        );
+        self.core.activity_for(
+            ActivityLevel::Warn,
+            "export_uncertain",
+            &format!(
+                "Export of {name} to {vendor} is unconfirmed ({detail}); the next export looks them up in {vendor} before creating them"
+            ),
+            Some(self.connection_id),
+        );
+        Outcome::Failed(failure(interview_id, Some(source), message), None)
+    }
+
+    fn refused(&self, interview_id: &str, source: &ExportSource, e: AtsError) -> Outcome {
+        let vendor = self.vendor;
         let halt = matches!(
             e,
             AtsError::Unauthorized { .. }
@@ -378,6 +448,166 @@ impl Run<'_> {
         .then(|| format!("{vendor} refused an earlier create of this export ({e})."));
         Outcome::Failed(failure(interview_id, Some(source), e.to_string()), halt)
     }
+
+    /// An earlier create of this interview went unanswered: finds the
+    /// person it may have made. `None` when they are not in the ATS and
+    /// the export should create them; otherwise the candidate's outcome.
+    async fn recheck(
+        &self,
+        interview_id: &str,
+        source: &ExportSource,
+        attempt: &UnconfirmedExport,
+    ) -> Option<Outcome> {
+        let vendor = self.vendor;
+        let name = display_name(Some(source));
+        let when = attempt
+            .attempted_at
+            .get(..16)
+            .unwrap_or(&attempt.attempted_at)
+            .replace('T', " ");
+        // The address that create carried: a person made without one
+        // cannot be found by one added since.
+        let Some(email) = attempt
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        else {
+            return Some(Outcome::Failed(
+                failure(
+                    interview_id,
+                    Some(source),
+                    format!(
+                        "{vendor} did not confirm an earlier export of {name} ({when} UTC, {}), and without an e-mail address Reqlink cannot look them up there, so it does not create them again. Check {vendor} for {name}; if they are not there, add them in {vendor} directly.",
+                        attempt.detail
+                    ),
+                ),
+                None,
+            ));
+        };
+        let found = match self.look_up(email, &attempt.attempted_at).await {
+            Ok(None) => return None,
+            Ok(Some(id)) => id,
+            Err(e) => {
+                return Some(Outcome::Failed(
+                    failure(
+                        interview_id,
+                        Some(source),
+                        format!(
+                            "{vendor} did not confirm an earlier export of {name}, and Reqlink could not look them up there ({e}), so nothing was created. Export them again later, or check {vendor} for {email}."
+                        ),
+                    ),
+                    None,
+                ))
+            }
+        };
+        let row = ExportedRow {
+            interview_id: interview_id.to_owned(),
+            ats_candidate_id: found.clone(),
+            kind: attempt.kind,
+            exported_at: reqlink_store::now_rfc3339(),
+        };
+        let recorded = {
+            let id = self.connection_id.to_owned();
+            self.core
+                .read(move |store| Ok(store.record_export(&row, &id)?))
+                .await
+        };
+        self.core.activity_for(
+            ActivityLevel::Info,
+            "export_found",
+            &format!(
+                "Found {name} in {vendor} (id {found}) from the earlier unconfirmed export; not created again"
+            ),
+            Some(self.connection_id),
+        );
+        let message = match recorded {
+            Ok(_) => format!(
+                "Found in {vendor} (id {found}) from the earlier unconfirmed export; not created again."
+            ),
+            Err(e) => {
+                tracing::warn!("export of {interview_id} not recorded: {}", e.message);
+                format!(
+                    "Found in {vendor} (id {found}) from the earlier unconfirmed export and not created again, but Reqlink could not record it ({}); do not export this candidate again.",
+                    e.message
+                )
+            }
+        };
+        Some(Outcome::Created(ExportResult {
+            ok: true,
+            kind: Some(attempt.kind),
+            ats_candidate_id: Some(found),
+            message: Some(message),
+            ..failure(interview_id, Some(source), String::new())
+        }))
+    }
+
+    /// The newest person with this address and the app's source tag. A
+    /// miss soon after the lost answer is asked again once the ATS has had
+    /// time to list a fresh record.
+    async fn look_up(&self, email: &str, attempted_at: &str) -> Result<Option<String>, AtsError> {
+        if let Some(id) = self.tagged(email).await? {
+            return Ok(Some(id));
+        }
+        let wait = settle_left(self.provider, attempted_at, SystemTime::now());
+        if wait.is_zero() {
+            return Ok(None);
+        }
+        tokio::time::sleep(wait).await;
+        self.tagged(email).await
+    }
+
+    async fn tagged(&self, email: &str) -> Result<Option<String>, AtsError> {
+        Ok(self
+            .connector
+            .find_by_email(email)
+            .await?
+            .into_iter()
+            .find(|f| {
+                f.sources
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(EXPORT_SOURCE))
+            })
+            .map(|f| f.candidate_id))
+    }
+}
+
+/// Lost answers and server errors after the request went out: the person
+/// may exist in the ATS now. What happened, for the message.
+fn unanswered(e: &AtsError) -> Option<String> {
+    match e {
+        AtsError::Timeout { endpoint, .. } => Some(format!("no answer in time to {endpoint}")),
+        AtsError::Network {
+            endpoint, message, ..
+        } => Some(format!(
+            "the connection failed during {endpoint}: {message}"
+        )),
+        AtsError::Server {
+            endpoint, status, ..
+        } => Some(format!("HTTP {status} on {endpoint}")),
+        // A success whose body could not be read: created, most likely.
+        AtsError::Malformed {
+            endpoint, message, ..
+        } => Some(format!("an unreadable answer on {endpoint}: {message}")),
+        _ => None,
+    }
+}
+
+/// How much longer to wait before a miss in `provider`'s search is
+/// believed, for a create answer lost at `attempted_at`.
+fn settle_left(provider: Provider, attempted_at: &str, now: SystemTime) -> Duration {
+    let settle = match provider {
+        Provider::Greenhouse => GREENHOUSE_SETTLE,
+        _ => Duration::ZERO,
+    };
+    let Some(at) = reqlink_store::rfc3339_to_unix(attempted_at) else {
+        return settle;
+    };
+    let now = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let age = Duration::from_secs_f64((now - at).clamp(0.0, 1e9));
+    settle.saturating_sub(age)
 }
 
 fn failure(interview_id: &str, source: Option<&ExportSource>, message: String) -> ExportResult {
@@ -604,6 +834,23 @@ mod tests {
                 "Export to Greenhouse finished".to_string(),
                 "3 exported, 1 failed. The summary is in Reqlink.".to_string()
             )
+        );
+    }
+
+    #[test]
+    fn a_greenhouse_miss_right_after_a_lost_create_is_asked_again_later() {
+        let at = "2026-02-11T13:52:23.000Z";
+        let then = UNIX_EPOCH + Duration::from_secs(1_770_817_943);
+        let left = |p, secs| settle_left(p, at, then + Duration::from_secs(secs)).as_secs_f64();
+        assert!((left(Provider::Greenhouse, 2) - 3.0).abs() < 0.01);
+        assert_eq!(left(Provider::Greenhouse, 60), 0.0);
+        assert_eq!(left(Provider::Lever, 0), 0.0);
+        // A clock set back since waits the whole time, no longer.
+        let earlier = settle_left(Provider::Greenhouse, at, then - Duration::from_secs(600));
+        assert_eq!(earlier, GREENHOUSE_SETTLE);
+        assert_eq!(
+            settle_left(Provider::Greenhouse, "not a time", then),
+            GREENHOUSE_SETTLE
         );
     }
 

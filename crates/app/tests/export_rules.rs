@@ -1,6 +1,7 @@
 //! Export of interview candidates to the ATS against the real emulators:
 //! what the job selection makes of a candidate in Greenhouse and Lever,
-//! the source tag and acting user, exactly-once per connection, and
+//! the source tag and acting user, exactly-once per connection (a create
+//! whose answer was lost is looked up before it is made again), and
 //! failures that stay with one candidate.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,9 @@ use reqlink_domain::{
     ActivityQuery, AppEvent, AuthKind, ConnectRequest, ErrorCode, ExportKind, ExportRequest,
     ExportSummary, JobQuery, Provider, ReportQuery, ReportRecord, SyncState,
 };
-use reqlink_sandbox::{GhWrite, GhWriteKind, GreenhouseConfig, LeverConfig, WriteFault};
+use reqlink_sandbox::{
+    GhWrite, GhWriteKind, GreenhouseConfig, LeverConfig, LeverFault, WriteFault,
+};
 use serde_json::Value;
 
 const GH: &str = "sandbox-greenhouse";
@@ -616,5 +619,286 @@ async fn a_create_without_a_clear_answer_is_not_retried_and_says_to_check_the_at
         .find(|r| r.interview_id == "iv-1")
         .unwrap();
     assert!(ada.exported.is_empty());
+    core.shutdown().await;
+}
+
+/// How many people the Greenhouse emulator holds with this address, read
+/// from the whole candidate list (not through the e-mail filter).
+async fn greenhouse_people_with(core: &Core, email: &str) -> usize {
+    let (base, key) = core.with_sandbox(|s| {
+        let s = s.unwrap();
+        (s.greenhouse_base_url(), s.greenhouse_api_key())
+    });
+    let list: Value = reqwest::Client::new()
+        .get(format!("{base}/candidates?per_page=500"))
+        .basic_auth(key, Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = list.as_array().unwrap();
+    assert!(list.len() < 500, "one page holds the sandbox");
+    list.iter()
+        .filter(|c| {
+            c["email_addresses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["value"].as_str() == Some(email))
+        })
+        .count()
+}
+
+/// The Lever emulator's opportunities carrying this address.
+fn lever_opportunities_with(core: &Core, email: &str) -> Vec<Value> {
+    let control = core.with_sandbox(|s| s.unwrap().control());
+    control
+        .lever_opportunity_ids()
+        .into_iter()
+        .filter_map(|id| control.lever_opportunity(&id))
+        .filter(|o| {
+            o["emails"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e.as_str() == Some(email)))
+        })
+        .collect()
+}
+
+fn exported_marks(page: &reqlink_domain::ReportPage, id: &str) -> usize {
+    page.items
+        .iter()
+        .find(|r| r.interview_id == id)
+        .unwrap()
+        .exported
+        .len()
+}
+
+#[tokio::test]
+async fn greenhouse_finds_the_person_an_unanswered_create_made_instead_of_making_them_again() {
+    // A write that hangs past the client's timeout but is applied: the
+    // answer is lost, the candidate exists.
+    std::env::set_var("REQLINK_ATS_TIMEOUT_MS", "700");
+    let dir = tempfile::tempdir().unwrap();
+    let (core, _) = greenhouse(dir.path()).await;
+    report(&core, "iv-1", Some("Ada Lovelace"), Some("ada@example.com"));
+    let jobs = job_ids(&core, 1).await;
+    core.with_sandbox(|s| {
+        s.unwrap().control().greenhouse_fail_writes(
+            1,
+            WriteFault::Hang {
+                duration: Duration::from_millis(1500),
+                applied: true,
+            },
+        )
+    });
+
+    let first = core
+        .export_candidates(export(GH, &["iv-1"], &jobs))
+        .await
+        .unwrap();
+    assert_eq!((first.succeeded, first.failed), (0, 1));
+    let message = only_result(&first).message.clone().unwrap();
+    assert!(message.contains("did not confirm"), "{message}");
+    assert!(message.contains("looks them up in Greenhouse"), "{message}");
+    let writes = creates(&core);
+    assert_eq!(writes.len(), 1, "the create reached Greenhouse");
+    let GhWriteKind::CandidateCreated { candidate_id, .. } = &writes[0].kind else {
+        unreachable!()
+    };
+    let made = candidate_id.to_string();
+    assert_eq!(greenhouse_people_with(&core, "ada@example.com").await, 1);
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    assert_eq!(exported_marks(&page, "iv-1"), 0, "not marked: unconfirmed");
+
+    let again = core
+        .export_candidates(export(GH, &["iv-1"], &jobs))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.succeeded, again.failed, again.skipped),
+        (1, 0, 0),
+        "{again:?}"
+    );
+    let r = only_result(&again);
+    assert!(r.ok);
+    assert_eq!(r.ats_candidate_id.as_deref(), Some(made.as_str()));
+    assert_eq!(r.kind, Some(ExportKind::Candidate));
+    let message = r.message.as_deref().unwrap();
+    assert!(
+        message.contains("Found in Greenhouse") && message.contains("not created again"),
+        "{message}"
+    );
+    assert_eq!(creates(&core).len(), 1, "nothing was created again");
+    assert_eq!(greenhouse_people_with(&core, "ada@example.com").await, 1);
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    let row = page
+        .items
+        .iter()
+        .find(|r| r.interview_id == "iv-1")
+        .unwrap();
+    assert_eq!(row.exported.len(), 1);
+    assert_eq!(row.exported[0].ats_candidate_id, made);
+    assert!(core
+        .store()
+        .unconfirmed_exports(GH, &["iv-1".to_string()])
+        .unwrap()
+        .is_empty());
+
+    // From now on the mark decides.
+    let third = core
+        .export_candidates(export(GH, &["iv-1"], &jobs))
+        .await
+        .unwrap();
+    assert_eq!(third.skipped, 1);
+    assert_eq!(creates(&core).len(), 1);
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn lever_finds_the_person_an_unanswered_create_made_instead_of_making_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, conn) = lever(dir.path()).await;
+    report(&core, "iv-1", Some("Alan Turing"), Some("alan@example.com"));
+    let control = core.with_sandbox(|s| s.unwrap().control());
+    let posting = control.lever_postings()[0].0.clone();
+    let req = export(&conn, &["iv-1"], std::slice::from_ref(&posting));
+    // Lever makes the opportunity, then the answer arrives cut in half.
+    control.lever_inject_writes(LeverFault::Malformed, 1);
+
+    let first = core.export_candidates(req.clone()).await.unwrap();
+    assert_eq!((first.succeeded, first.failed), (0, 1));
+    let message = only_result(&first).message.clone().unwrap();
+    assert!(message.contains("did not confirm"), "{message}");
+    let made = lever_opportunities_with(&core, "alan@example.com");
+    assert_eq!(made.len(), 1, "the create reached Lever");
+    let contact = made[0]["contact"].as_str().unwrap().to_owned();
+
+    // The lookup itself fails: nothing is created, and the candidate says
+    // why.
+    control.lever_inject(LeverFault::Status(401), 1);
+    let refused = core.export_candidates(req.clone()).await.unwrap();
+    assert_eq!((refused.succeeded, refused.failed), (0, 1));
+    let message = only_result(&refused).message.clone().unwrap();
+    assert!(
+        message.contains("could not look them up") && message.contains("nothing was created"),
+        "{message}"
+    );
+    assert_eq!(lever_opportunities_with(&core, "alan@example.com").len(), 1);
+
+    let again = core.export_candidates(req.clone()).await.unwrap();
+    assert_eq!(
+        (again.succeeded, again.failed, again.skipped),
+        (1, 0, 0),
+        "{again:?}"
+    );
+    let r = only_result(&again);
+    assert!(r.ok);
+    assert_eq!(r.ats_candidate_id.as_deref(), Some(contact.as_str()));
+    assert_eq!(r.kind, Some(ExportKind::Opportunity));
+    let message = r.message.as_deref().unwrap();
+    assert!(
+        message.contains("Found in Lever") && message.contains("not created again"),
+        "{message}"
+    );
+    assert_eq!(
+        lever_opportunities_with(&core, "alan@example.com").len(),
+        1,
+        "no second opportunity"
+    );
+    let created = control
+        .lever_writes()
+        .into_iter()
+        .filter(|w| w.kind == "opportunity")
+        .count();
+    assert_eq!(created, 1);
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    assert_eq!(exported_marks(&page, "iv-1"), 1);
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unanswered_create_that_never_happened_is_made_once_on_the_next_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, _) = greenhouse(dir.path()).await;
+    report(&core, "iv-1", Some("Ada Lovelace"), Some("ada@example.com"));
+    // A gateway timeout before Greenhouse did anything.
+    core.with_sandbox(|s| {
+        s.unwrap()
+            .control()
+            .greenhouse_fail_writes(1, WriteFault::Status(504))
+    });
+    let first = core
+        .export_candidates(export(GH, &["iv-1"], &[]))
+        .await
+        .unwrap();
+    assert_eq!(first.failed, 1);
+    assert!(creates(&core).is_empty());
+    assert_eq!(greenhouse_people_with(&core, "ada@example.com").await, 0);
+
+    let again = core
+        .export_candidates(export(GH, &["iv-1"], &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.succeeded, again.failed, again.skipped),
+        (1, 0, 0),
+        "{again:?}"
+    );
+    let r = only_result(&again);
+    assert!(r.ok);
+    assert_eq!(r.message, None, "an ordinary create");
+    assert_eq!(creates(&core).len(), 1);
+    assert_eq!(greenhouse_people_with(&core, "ada@example.com").await, 1);
+    let c = harvest_candidate(&core, r.ats_candidate_id.as_deref().unwrap()).await;
+    assert_eq!(c["email_addresses"][0]["value"], "ada@example.com");
+    assert!(core
+        .store()
+        .unconfirmed_exports(GH, &["iv-1".to_string()])
+        .unwrap()
+        .is_empty());
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unanswered_create_without_an_email_is_refused_rather_than_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, _) = greenhouse(dir.path()).await;
+    report(&core, "iv-1", Some("Grace Hopper"), None);
+    core.with_sandbox(|s| {
+        s.unwrap()
+            .control()
+            .greenhouse_fail_writes(1, WriteFault::Status(502))
+    });
+    let first = core
+        .export_candidates(export(GH, &["iv-1"], &[]))
+        .await
+        .unwrap();
+    let message = only_result(&first).message.clone().unwrap();
+    assert!(
+        message.contains("Without an e-mail address") && message.contains("check Greenhouse"),
+        "{message}"
+    );
+
+    for _ in 0..2 {
+        let again = core
+            .export_candidates(export(GH, &["iv-1"], &[]))
+            .await
+            .unwrap();
+        assert_eq!((again.succeeded, again.failed), (0, 1));
+        let r = only_result(&again);
+        assert!(!r.ok);
+        let message = r.message.as_deref().unwrap();
+        assert!(
+            message.contains("without an e-mail address")
+                && message.contains("does not create them again")
+                && message.contains("Check Greenhouse for Grace Hopper"),
+            "{message}"
+        );
+    }
+    assert!(creates(&core).is_empty(), "nothing was sent again");
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    assert_eq!(exported_marks(&page, "iv-1"), 0);
     core.shutdown().await;
 }

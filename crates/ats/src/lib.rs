@@ -20,7 +20,9 @@ use reqlink_domain::{
 pub use error::{AtsError, FieldError};
 pub use events::{AtsEvent, VerifiedEvent, WebhookRejection};
 pub use token::{StaticToken, TokenSource};
-pub use writes::{Created, FileWrite, Footprint, NewCandidate, NoteWrite, StageMove, Written};
+pub use writes::{
+    Created, FileWrite, Footprint, Found, NewCandidate, NoteWrite, StageMove, Written,
+};
 
 /// The record families a sync walks, in dependency order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,4 +133,24 @@ pub trait AtsConnector: Send + Sync {
         candidate_id: &str,
         application_id: Option<&str>,
     ) -> Result<Footprint, AtsError>;
+
+    /// The people holding this e-mail address, newest first, so an export
+    /// whose create went unanswered can see whether the ATS made the person
+    /// after all. Vendors without the lookup answer `Unsupported`.
+    async fn find_by_email(&self, email: &str) -> Result<Vec<Found>, AtsError> {
+        let _ = email;
+        Err(AtsError::Unsupported {
+            vendor: vendor_name(self.provider()),
+            operation: "looking candidates up by e-mail address".into(),
+        })
+    }
+}
+
+fn vendor_name(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Greenhouse => "Greenhouse",
+        Provider::Lever => "Lever",
+        Provider::Workday => "Workday",
+        Provider::InterviewPlatform => "The interview platform",
+    }
 }

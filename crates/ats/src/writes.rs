@@ -54,6 +54,18 @@ pub struct Created {
     pub application_ids: Vec<String>,
 }
 
+/// A person the ATS already holds, found by e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The same kind of id [`Created::candidate_id`] carries (Greenhouse
+    /// candidate id, Lever contact id).
+    pub candidate_id: String,
+    /// The source tags on the person (Greenhouse tags, the sources of Lever
+    /// opportunities), to tell a person an export made from one who was
+    /// there before.
+    pub sources: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The vendor's id of the note or attachment, when it returns one.

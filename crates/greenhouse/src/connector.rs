@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use reqlink_ats::{
-    AtsConnector, AtsError, Created, FileWrite, Footprint, Identity, NewCandidate, NoteWrite,
-    PageOf, PageRequest, RecordSet, Resource, StageMove, Written,
+    AtsConnector, AtsError, Created, FileWrite, Footprint, Found, Identity, NewCandidate,
+    NoteWrite, PageOf, PageRequest, RecordSet, Resource, StageMove, Written,
 };
 use reqlink_domain::{Provider, StageRecord};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::writes::{
     AttachTo, AttachmentContent, NewAttachment, NewCandidateBody, NewProspectBody, Visibility,
@@ -151,6 +152,36 @@ fn person(new: &NewCandidate) -> NewProspectBody {
         job_ids: Vec::new(),
         source_id: None,
         prospect_pool_id: None,
+    }
+}
+
+/// The fields an e-mail lookup reads of a listed candidate; tags are read
+/// leniently (strings are kept, anything else ignored).
+#[derive(Deserialize)]
+struct Listed {
+    id: u64,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    tags: Option<serde_json::Value>,
+}
+
+impl Listed {
+    fn into_found(self) -> Found {
+        let sources = match self.tags {
+            Some(serde_json::Value::Array(tags)) => tags
+                .into_iter()
+                .filter_map(|t| match t {
+                    serde_json::Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Found {
+            candidate_id: self.id.to_string(),
+            sources,
+        }
     }
 }
 
@@ -328,6 +359,33 @@ impl AtsConnector for GreenhouseConnector {
             .map(|j| id("job id", j))
             .collect::<Result<_, _>>()?;
         Ok(created(self.client.create_prospect(actor, &body).await?))
+    }
+
+    /// `GET /candidates?email=`: candidates and prospects alike, with the
+    /// id `create_candidate` and `create_prospect` return. The listing is
+    /// not the single-record `GET` that lags behind a create (contracts
+    /// §2.1); the export allows for a lag anyway before believing a miss.
+    async fn find_by_email(&self, email: &str) -> Result<Vec<Found>, AtsError> {
+        let email = email.trim();
+        if email.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut url = Some(self.client.url(
+            "/candidates",
+            &[
+                ("email", email.to_owned()),
+                ("per_page", self.per_page.to_string()),
+            ],
+        ));
+        let mut listed: Vec<Listed> = Vec::new();
+        while let Some(next) = url.take() {
+            let page = self.client.get_page::<Listed>(&next).await?;
+            listed.extend(page.items);
+            url = page.next;
+        }
+        // Newest first; RFC 3339 stamps of one server sort as text.
+        listed.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        Ok(listed.into_iter().map(Listed::into_found).collect())
     }
 
     async fn footprint(

@@ -21,8 +21,8 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use reqlink_ats::{
-    AtsConnector, AtsError, Created, FieldError, FileWrite, Footprint, Identity, NewCandidate,
-    NoteWrite, PageOf, PageRequest, RecordSet, Resource, StageMove, Written,
+    AtsConnector, AtsError, Created, FieldError, FileWrite, Footprint, Found, Identity,
+    NewCandidate, NoteWrite, PageOf, PageRequest, RecordSet, Resource, StageMove, Written,
 };
 use reqlink_domain::{
     ApplicationRecord, CandidateRecord, JobRecord, Provider, StageRecord, UserRecord,
@@ -479,6 +479,38 @@ impl AtsConnector for LeverConnector {
             [posting] => self.create(new, Some(posting.clone())).await,
             other => Err(one_posting_error(other.len())),
         }
+    }
+
+    /// `GET /opportunities?email=`: one entry per contact (the id a create
+    /// returns), carrying the sources of all its opportunities, newest
+    /// contact first.
+    async fn find_by_email(&self, email: &str) -> Result<Vec<Found>, AtsError> {
+        let email = email.trim();
+        if email.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut opportunities: Vec<LeverOpportunity> = self
+            .client
+            .list_all("/opportunities", &[("email", email.to_owned())])
+            .await?;
+        opportunities.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+        let mut found: Vec<Found> = Vec::new();
+        for o in opportunities {
+            match found.iter_mut().find(|f| f.candidate_id == o.contact) {
+                Some(f) => {
+                    for s in o.sources {
+                        if !f.sources.contains(&s) {
+                            f.sources.push(s);
+                        }
+                    }
+                }
+                None => found.push(Found {
+                    candidate_id: o.contact,
+                    sources: o.sources,
+                }),
+            }
+        }
+        Ok(found)
     }
 
     async fn footprint(

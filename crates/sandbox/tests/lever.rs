@@ -654,6 +654,38 @@ async fn injected_faults_play_once_each() {
     assert_eq!(c.lever_writes().len(), 1);
 }
 
+#[tokio::test]
+async fn a_write_fault_skips_reads_and_the_cut_create_still_happens() {
+    let sb = start(unlimited()).await;
+    let api = Api::new(&sb);
+    let c = sb.control();
+    let me = sb.lever_user_id();
+    c.lever_inject_writes(LeverFault::Malformed, 1);
+    assert_eq!(api.get("/stages").await.0, StatusCode::OK, "reads pass");
+
+    let create = json!({"name": "Cut Answer", "emails": ["cut.answer@example.org"], "sources": ["Reqlink"], "origin": "sourced"});
+    let path = format!("/opportunities?perform_as={me}");
+    let (status, body) = api.call(Method::POST, &path, Some(create)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.is_string(), "the answer is cut: {body}");
+    // The opportunity exists all the same, and the e-mail filter (any
+    // case) finds it with its source.
+    let (status, found) = api.get("/opportunities?email=CUT.ANSWER@example.org").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let found = found["data"].as_array().unwrap().clone();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["sources"], json!(["Reqlink"]));
+    let (_, none) = api.get("/opportunities?email=nobody@example.org").await;
+    assert_eq!(none["data"], json!([]));
+
+    // Played once: the next write is answered in full.
+    let again = json!({"name": "Whole Answer", "emails": ["whole@example.org"]});
+    let (status, body) = api.call(Method::POST, &path, Some(again)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let kinds: Vec<String> = c.lever_writes().into_iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, ["opportunity", "opportunity"]);
+}
+
 // ---------------------------------------------------------------------------
 // Webhooks.
 

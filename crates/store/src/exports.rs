@@ -1,6 +1,7 @@
 //! Export of interview candidates into an ATS: which interviews went to
-//! which connection (the "Exported to <ATS>" marks), the report fields an
-//! export needs, and the ATS user an export acts as.
+//! which connection (the "Exported to <ATS>" marks), creates whose answer
+//! was lost (so the next export looks before creating), the report fields
+//! an export needs, and the ATS user an export acts as.
 
 use std::collections::HashMap;
 
@@ -26,6 +27,21 @@ pub struct ExportedRow {
     pub ats_candidate_id: String,
     pub kind: ExportKind,
     pub exported_at: String,
+}
+
+/// A create sent to the ATS whose answer was lost: the person may exist
+/// there now, so the next export of the interview looks them up first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnconfirmedExport {
+    pub interview_id: String,
+    /// What the create was making.
+    pub kind: ExportKind,
+    /// The e-mail address the create carried, if any.
+    pub email: Option<String>,
+    /// When the answer was found lost (RFC 3339).
+    pub attempted_at: String,
+    /// What went wrong (timeout, HTTP status, ...).
+    pub detail: String,
 }
 
 /// The ATS user an export to a connection is made on behalf of.
@@ -111,24 +127,111 @@ impl Store {
         Ok(out)
     }
 
-    /// Records a successful export. Returns false (and changes nothing) if
-    /// the interview was already recorded for this connection.
+    /// Records a successful export and forgets any unconfirmed create of
+    /// the interview on this connection. Returns false (and changes
+    /// nothing) if the interview was already recorded for this connection.
     pub fn record_export(
         &self,
         row: &ExportedRow,
         connection_id: &str,
     ) -> Result<bool, StoreError> {
-        let n = self.writer().execute(
-            "INSERT INTO exports (connection_id, interview_id, ats_candidate_id, kind, exported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (connection_id, interview_id) DO NOTHING",
+        self.in_transaction(|tx| {
+            let n = tx.execute(
+                "INSERT INTO exports (connection_id, interview_id, ats_candidate_id, kind, exported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (connection_id, interview_id) DO NOTHING",
+                params![
+                    connection_id,
+                    row.interview_id,
+                    row.ats_candidate_id,
+                    enum_str(&row.kind),
+                    row.exported_at
+                ],
+            )?;
+            if n == 1 {
+                tx.execute(
+                    "DELETE FROM unconfirmed_exports WHERE connection_id = ?1 AND interview_id = ?2",
+                    params![connection_id, row.interview_id],
+                )?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Notes a create whose answer was lost. A later unconfirmed create of
+    /// the same interview replaces the note.
+    pub fn record_unconfirmed_export(
+        &self,
+        connection_id: &str,
+        attempt: &UnconfirmedExport,
+    ) -> Result<(), StoreError> {
+        self.writer().execute(
+            "INSERT INTO unconfirmed_exports
+                 (connection_id, interview_id, kind, email, attempted_at, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (connection_id, interview_id) DO UPDATE SET
+                 kind = excluded.kind, email = excluded.email,
+                 attempted_at = excluded.attempted_at, detail = excluded.detail",
             params![
                 connection_id,
-                row.interview_id,
-                row.ats_candidate_id,
-                enum_str(&row.kind),
-                row.exported_at
+                attempt.interview_id,
+                enum_str(&attempt.kind),
+                attempt.email,
+                attempt.attempted_at,
+                attempt.detail
             ],
+        )?;
+        Ok(())
+    }
+
+    /// Which of the interviews have an unconfirmed create on the connection.
+    pub fn unconfirmed_exports(
+        &self,
+        connection_id: &str,
+        interview_ids: &[String],
+    ) -> Result<HashMap<String, UnconfirmedExport>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, email, attempted_at, detail FROM unconfirmed_exports
+             WHERE connection_id = ?1 AND interview_id = ?2",
+        )?;
+        let mut out = HashMap::new();
+        for id in interview_ids {
+            let found = stmt
+                .query_row(params![connection_id, id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .optional()?;
+            if let Some((kind, email, attempted_at, detail)) = found {
+                out.insert(
+                    id.clone(),
+                    UnconfirmedExport {
+                        interview_id: id.clone(),
+                        kind: parse_enum(&kind)?,
+                        email,
+                        attempted_at,
+                        detail,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Forgets an unconfirmed create. Returns whether there was one.
+    pub fn clear_unconfirmed_export(
+        &self,
+        connection_id: &str,
+        interview_id: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self.writer().execute(
+            "DELETE FROM unconfirmed_exports WHERE connection_id = ?1 AND interview_id = ?2",
+            params![connection_id, interview_id],
         )?;
         Ok(n == 1)
     }

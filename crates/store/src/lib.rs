@@ -26,7 +26,7 @@ use rusqlite::Connection;
 
 pub use activity::NewActivity;
 pub use error::StoreError;
-pub use exports::{ExportActor, ExportSource, ExportedRow};
+pub use exports::{ExportActor, ExportSource, ExportedRow, UnconfirmedExport};
 pub use inbox::{
     DeliveryInsert, Endpoint, EndpointCounts, NewDelivery, NewRejected, StoredDelivery,
 };

@@ -24,6 +24,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_connections.sql"),
     ),
     ("0005_links", include_str!("migrations/0005_links.sql")),
+    (
+        "0006_unconfirmed_exports",
+        include_str!("migrations/0006_unconfirmed_exports.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

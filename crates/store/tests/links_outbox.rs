@@ -1,12 +1,17 @@
 //! Links, invites and the outbox in SQLite: one invite per link and
 //! application whatever repeats, one write per interview and kind, crash
-//! recovery of sends in flight, and the Reports requisition filter.
+//! recovery of sends in flight, the Reports requisition filter, and the
+//! notes of exports whose create went unanswered.
 
 use reqlink_domain::{
-    ApplicationRecord, CandidateRecord, InviteState, LinkQuery, LinkSettings, OutboxQuery,
-    OutboxState, Provider, ReportQuery, ReportRecord, StageRecord, UserRecord, WriteKind,
+    ApplicationRecord, CandidateRecord, ExportKind, InviteState, LinkQuery, LinkSettings,
+    OutboxQuery, OutboxState, Provider, ReportQuery, ReportRecord, StageRecord, UserRecord,
+    WriteKind,
 };
-use reqlink_store::{NewConnection, NewLink, ResumePoint, Store, SyncPage, SANDBOX_WORKSPACE_ID};
+use reqlink_store::{
+    ExportedRow, NewConnection, NewLink, ResumePoint, Store, SyncPage, UnconfirmedExport,
+    SANDBOX_WORKSPACE_ID,
+};
 
 const GH: &str = "gh";
 
@@ -351,4 +356,112 @@ fn adding_a_trigger_stage_later_does_not_invite_everyone_in_it() {
         .unwrap()
         .unwrap();
     assert_eq!(store.plan_invites(0.0).unwrap(), 0);
+}
+
+fn unconfirmed(interview: &str, email: Option<&str>, at: &str) -> UnconfirmedExport {
+    UnconfirmedExport {
+        interview_id: interview.into(),
+        kind: ExportKind::Candidate,
+        email: email.map(Into::into),
+        attempted_at: at.into(),
+        detail: "HTTP 504 on POST /v1/candidates".into(),
+    }
+}
+
+#[test]
+fn an_unconfirmed_export_is_kept_per_connection_until_recorded_or_cleared() {
+    let (_dir, store) = fresh();
+    let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(store
+        .unconfirmed_exports(GH, &ids(&["iv-1"]))
+        .unwrap()
+        .is_empty());
+
+    let first = unconfirmed("iv-1", Some("ada@example.com"), "2026-03-01T10:00:00.000Z");
+    store.record_unconfirmed_export(GH, &first).unwrap();
+    store
+        .record_unconfirmed_export(GH, &unconfirmed("iv-2", None, "2026-03-01T10:00:01.000Z"))
+        .unwrap();
+    let found = store
+        .unconfirmed_exports(GH, &ids(&["iv-1", "iv-2", "iv-3"]))
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found["iv-1"], first);
+    assert_eq!(found["iv-2"].email, None);
+    assert!(
+        store
+            .unconfirmed_exports("other", &ids(&["iv-1"]))
+            .unwrap()
+            .is_empty(),
+        "per connection"
+    );
+
+    // A second lost answer replaces the first note.
+    let second = UnconfirmedExport {
+        kind: ExportKind::Prospect,
+        attempted_at: "2026-03-01T11:00:00.000Z".into(),
+        detail: "no answer in time to POST /v1/prospects".into(),
+        ..first.clone()
+    };
+    store.record_unconfirmed_export(GH, &second).unwrap();
+    assert_eq!(
+        store.unconfirmed_exports(GH, &ids(&["iv-1"])).unwrap()["iv-1"],
+        second
+    );
+
+    // Recording the export forgets the note; clearing forgets it too.
+    let row = ExportedRow {
+        interview_id: "iv-1".into(),
+        ats_candidate_id: "4711".into(),
+        kind: ExportKind::Prospect,
+        exported_at: "2026-03-01T11:05:00.000Z".into(),
+    };
+    assert!(store.record_export(&row, GH).unwrap());
+    assert!(store
+        .unconfirmed_exports(GH, &ids(&["iv-1"]))
+        .unwrap()
+        .is_empty());
+    assert!(store.clear_unconfirmed_export(GH, "iv-2").unwrap());
+    assert!(!store.clear_unconfirmed_export(GH, "iv-2").unwrap());
+    assert!(store
+        .unconfirmed_exports(GH, &ids(&["iv-1", "iv-2"]))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn an_export_recorded_twice_keeps_a_newer_unconfirmed_note() {
+    let (_dir, store) = fresh();
+    let row = ExportedRow {
+        interview_id: "iv-1".into(),
+        ats_candidate_id: "4711".into(),
+        kind: ExportKind::Candidate,
+        exported_at: "2026-03-01T11:05:00.000Z".into(),
+    };
+    assert!(store.record_export(&row, GH).unwrap());
+    // Only a new mark clears a note; a refused duplicate changes nothing.
+    store
+        .record_unconfirmed_export(GH, &unconfirmed("iv-1", None, "2026-03-02T00:00:00.000Z"))
+        .unwrap();
+    assert!(!store.record_export(&row, GH).unwrap());
+    assert_eq!(
+        store
+            .unconfirmed_exports(GH, &["iv-1".to_string()])
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn deleting_a_connection_drops_its_unconfirmed_exports() {
+    let (_dir, store) = fresh();
+    store
+        .record_unconfirmed_export(GH, &unconfirmed("iv-1", None, "2026-03-02T00:00:00.000Z"))
+        .unwrap();
+    store.delete_connection(GH).unwrap();
+    assert!(store
+        .unconfirmed_exports(GH, &["iv-1".to_string()])
+        .unwrap()
+        .is_empty());
 }

@@ -16,8 +16,8 @@
 //! | `DELETE /webhooks` | | unregister all |
 //! | `POST /webhooks/{event}/ping` | | connection test |
 //! | `GET /writes`, `GET /deliveries` | | logs, `{data: [...]}` |
-//! | `POST /faults` | `{kind: status\|hang\|rate_limited\|malformed, count, status?, delayMs?, retryAfterSecs?}` | inject |
-//! | `DELETE /faults` | | clear |
+//! | `POST /faults` | `{kind: status\|hang\|rate_limited\|malformed, count, status?, delayMs?, retryAfterSecs?, writesOnly?}` | inject |
+//! | `DELETE /faults` | | clear (both kinds) |
 //! | `PUT /rate_limit` | `{perSecond, burst}` or `null` | limit |
 //! | `POST /oauth/expire_access_tokens`, `/oauth/revoke_all`, `/oauth/refresh_tokens`, `GET /oauth/stats` | | OAuth server controls |
 //!
@@ -246,6 +246,11 @@ fn inject_fault(st: &LeverState, fault: LeverFault, count: u32) {
     *f = (count > 0).then_some((fault, count));
 }
 
+fn inject_write_fault(st: &LeverState, fault: LeverFault, count: u32) {
+    let mut f = st.write_fault.lock().unwrap_or_else(|e| e.into_inner());
+    *f = (count > 0).then_some((fault, count));
+}
+
 fn write_log(st: &LeverState) -> Vec<LeverWrite> {
     st.writes.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
@@ -328,6 +333,15 @@ impl SandboxControl {
     /// pending injection; `count` 0 clears it.
     pub fn lever_inject(&self, fault: LeverFault, count: u32) {
         inject_fault(&self.lever, fault, count);
+    }
+
+    /// The next `count` Lever API writes (any method but `GET`) play
+    /// `fault`; reads in between are unaffected. A `Hang` or `Malformed`
+    /// write is applied before its answer is held or cut, as in
+    /// production; a `Status` one is not. Replaces any pending write
+    /// injection; `count` 0 clears it.
+    pub fn lever_inject_writes(&self, fault: LeverFault, count: u32) {
+        inject_write_fault(&self.lever, fault, count);
     }
 
     pub fn lever_set_rate_limit(&self, limit: Option<LeverRateLimit>) {
@@ -577,6 +591,9 @@ struct FaultBody {
     delay_ms: Option<u64>,
     #[serde(default)]
     retry_after_secs: Option<u64>,
+    /// Only writes play the fault.
+    #[serde(default)]
+    writes_only: bool,
 }
 
 fn one() -> u32 {
@@ -597,12 +614,17 @@ async fn inject(State(st): State<Arc<LeverState>>, Json(body): Json<FaultBody>) 
             )))
         }
     };
-    inject_fault(&st, fault, body.count);
+    if body.writes_only {
+        inject_write_fault(&st, fault, body.count);
+    } else {
+        inject_fault(&st, fault, body.count);
+    }
     ok(json!({ "ok": true }))
 }
 
 async fn clear_faults(State(st): State<Arc<LeverState>>) -> Response {
     inject_fault(&st, LeverFault::Malformed, 0);
+    inject_write_fault(&st, LeverFault::Malformed, 0);
     ok(json!({ "ok": true }))
 }
 

@@ -149,6 +149,9 @@ pub(crate) struct LeverState {
     pub limiter: limiter::TokenBucket,
     pub requests: AtomicU64,
     pub fault: Mutex<Option<(LeverFault, u32)>>,
+    /// Like `fault`, for writes only (any method but `GET`): reads pass
+    /// untouched while it waits for the next write.
+    pub write_fault: Mutex<Option<(LeverFault, u32)>>,
     pub api_key: String,
     pub read_only_key: String,
     pub origin: String,
@@ -248,6 +251,7 @@ impl LeverState {
             limiter: limiter::TokenBucket::new(setup.config.rate_limit),
             requests: AtomicU64::new(0),
             fault: Mutex::new(None),
+            write_fault: Mutex::new(None),
             api_key: key(seed, 1),
             read_only_key: key(seed, 2),
             origin: setup.origin,
@@ -283,15 +287,15 @@ impl LeverState {
         wall.max(prev + 1)
     }
 
-    fn take_fault(&self) -> Option<LeverFault> {
-        let mut f = self.fault.lock().unwrap_or_else(|e| e.into_inner());
-        let (fault, left) = f.as_mut()?;
-        let fault = fault.clone();
-        *left -= 1;
-        if *left == 0 {
-            *f = None;
+    /// The fault this request plays: a write-only fault first for a
+    /// write, else the fault for any request.
+    fn take_fault(&self, write: bool) -> Option<LeverFault> {
+        if write {
+            if let Some(fault) = take_from(&self.write_fault) {
+                return Some(fault);
+            }
         }
-        Some(fault)
+        take_from(&self.fault)
     }
 
     pub(crate) fn log_write(&self, mut w: LeverWrite) {
@@ -299,6 +303,17 @@ impl LeverState {
         w.seq = writes.len() as u64 + 1;
         writes.push(w);
     }
+}
+
+fn take_from(slot: &Mutex<Option<(LeverFault, u32)>>) -> Option<LeverFault> {
+    let mut f = slot.lock().unwrap_or_else(|e| e.into_inner());
+    let (fault, left) = f.as_mut()?;
+    let fault = fault.clone();
+    *left -= 1;
+    if *left == 0 {
+        *f = None;
+    }
+    Some(fault)
 }
 
 /// Lever API keys are opaque 40-character strings.
@@ -493,7 +508,7 @@ fn authenticate(st: &LeverState, headers: &HeaderMap) -> Result<Principal, Lever
 /// rate-limits per credential and checks the route's OAuth scope.
 async fn guard(State(st): State<Arc<LeverState>>, req: Request, next: Next) -> Response {
     st.requests.fetch_add(1, Ordering::Relaxed);
-    let fault = st.take_fault();
+    let fault = st.take_fault(req.method() != axum::http::Method::GET);
     match fault {
         Some(LeverFault::Status(s)) => return LeverError::Status(s).into_response(),
         Some(LeverFault::RateLimited { retry_after_secs }) => {
