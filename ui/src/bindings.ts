@@ -183,6 +183,11 @@ limit: number, };
 
 export type ReportRow = { interview_id: string, posting_id: string, posting_title: string | null, candidate_name: string | null, candidate_email: string | null, match_score: number | null, status: string | null, interviewed_at: string | null, reported_at: string, has_pdf: boolean, 
 /**
+ * Without a cached PDF: why, when a download failed or cannot be
+ * made (a retry may be scheduled; the text says so).
+ */
+pdf_problem: string | null, 
+/**
  * "Exported to <ATS>" marks, one per ATS the candidate went to.
  */
 exported: Array<ExportMark>, 

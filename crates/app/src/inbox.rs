@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqlink_domain::{InterviewEvent, InterviewStage};
 use reqlink_platform::payload::{parse_event, PlatformEvent};
-use reqlink_store::{Store, StoredDelivery};
+use reqlink_store::{now_rfc3339, rfc3339_in, Store, StoredDelivery};
 
 use crate::reports::to_record;
 
@@ -140,29 +140,68 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
     Ok(report)
 }
 
+/// Downloads that failed for a passing reason are tried this many times in
+/// all, over about half a day, before they are given up.
+const PDF_ATTEMPTS: u32 = 12;
+
 /// Downloads and caches report PDFs not cached yet, so reports open offline.
+/// Returns how many were cached.
 pub async fn cache_pdfs(store: Arc<Store>, dir: PathBuf, http: reqwest::Client) -> usize {
     let missing = {
         let store = store.clone();
-        tokio::task::spawn_blocking(move || store.reports_missing_pdf(50))
+        tokio::task::spawn_blocking(move || store.reports_missing_pdf(&now_rfc3339(), 50))
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default()
     };
     let mut cached = 0;
-    for (interview_id, url) in missing {
+    for (interview_id, url, attempts) in missing {
         let result = fetch_pdf(&http, &url, &dir, &interview_id).await;
+        if result.is_ok() {
+            cached += 1;
+        }
         let store = store.clone();
-        let id = interview_id.clone();
         let _ = tokio::task::spawn_blocking(move || match &result {
-            Ok(path) => store.set_report_pdf(&id, Some(&path.display().to_string()), None),
-            Err(e) => store.set_report_pdf(&id, None, Some(e)),
+            Ok(path) => store.set_report_pdf(&interview_id, &path.display().to_string()),
+            Err(e) => {
+                let retry_at = (e.passing && attempts + 1 < PDF_ATTEMPTS)
+                    .then(|| rfc3339_in(pdf_retry_delay(attempts + 1)));
+                store
+                    .set_report_pdf_failed(&interview_id, &e.reason, retry_at.as_deref())
+                    .map(|_| ())
+            }
         })
         .await;
-        cached += 1;
     }
     cached
+}
+
+/// 30 s after the first failure, doubling up to 4 h.
+fn pdf_retry_delay(failures: u32) -> Duration {
+    Duration::from_secs((30u64 << failures.saturating_sub(1).min(10)).min(4 * 3600))
+}
+
+/// Why a download failed, and whether trying again later may succeed.
+#[derive(Debug)]
+struct PdfFailure {
+    reason: String,
+    passing: bool,
+}
+
+impl PdfFailure {
+    fn lasting(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            passing: false,
+        }
+    }
+    fn passing(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            passing: true,
+        }
+    }
 }
 
 async fn fetch_pdf(
@@ -170,37 +209,43 @@ async fn fetch_pdf(
     url: &str,
     dir: &Path,
     interview_id: &str,
-) -> Result<PathBuf, String> {
-    let parsed = url::Url::parse(url).map_err(|_| format!("report_url {url:?} is not a URL"))?;
+) -> Result<PathBuf, PdfFailure> {
+    let parsed = url::Url::parse(url)
+        .map_err(|_| PdfFailure::lasting(format!("report_url {url:?} is not a URL")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
+        return Err(PdfFailure::lasting(format!(
             "report_url scheme {:?} is not allowed",
             parsed.scheme()
-        ));
+        )));
     }
     let response = http
         .get(parsed)
         .timeout(Duration::from_secs(60))
         .send()
         .await
-        .map_err(|e| format!("could not download the PDF: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!(
-            "the PDF download answered HTTP {}",
-            response.status().as_u16()
-        ));
+        .map_err(|e| PdfFailure::passing(format!("could not download the PDF: {e}")))?;
+    let status = response.status();
+    if !status.is_success() {
+        let reason = format!("the PDF download answered HTTP {}", status.as_u16());
+        // Busy or broken servers recover; a missing or forbidden file does not.
+        let passing = status.is_server_error()
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT;
+        return Err(PdfFailure { reason, passing });
     }
     let bytes = response
         .bytes()
         .await
-        .map_err(|e| format!("the PDF download broke off: {e}"))?;
+        .map_err(|e| PdfFailure::passing(format!("the PDF download broke off: {e}")))?;
     if bytes.len() > PDF_MAX_BYTES {
-        return Err("the PDF is larger than 50 MB".into());
+        return Err(PdfFailure::lasting("the PDF is larger than 50 MB"));
     }
     if !bytes.starts_with(b"%PDF-") {
-        return Err("the downloaded file is not a PDF".into());
+        return Err(PdfFailure::lasting("the downloaded file is not a PDF"));
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // A full disk or a permissions problem can be fixed by the user.
+    std::fs::create_dir_all(dir)
+        .map_err(|e| PdfFailure::passing(format!("cannot create {}: {e}", dir.display())))?;
     // Interview ids come from the network: keep only safe characters.
     let name: String = interview_id
         .chars()
@@ -209,7 +254,9 @@ async fn fetch_pdf(
         .collect();
     let path = dir.join(format!("{name}.pdf"));
     let tmp = dir.join(format!("{name}.pdf.part"));
-    std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&tmp, &bytes)
+        .map_err(|e| PdfFailure::passing(format!("cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, &path)
+        .map_err(|e| PdfFailure::passing(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }

@@ -330,7 +330,8 @@ impl Core {
             let stage = self
                 .read(move |store| Ok(store.interview_stage(&id)?))
                 .await?;
-            if stage.is_some() {
+            // The invite itself recorded stage 0; only an event moves it.
+            if stage.is_some_and(|s| s >= 1) {
                 self.activity(
                     ActivityLevel::Info,
                     "delivery_checked",

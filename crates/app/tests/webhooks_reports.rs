@@ -356,6 +356,57 @@ async fn deactivating_revokes_the_endpoint() {
 }
 
 #[tokio::test]
+async fn a_pdf_that_cannot_be_fetched_now_is_retried_and_a_missing_one_is_given_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    let platform = core.with_sandbox(|s| s.unwrap().platform_base_url());
+    let fixture_url = "https://cdn.heymilo.ai/reports/MOCK_REPORT_HASH/jane-doe-2026-02-11.pdf";
+    let http = reqwest::Client::new();
+    for (interview, url) in [
+        // Nothing listens there: the network may come back.
+        ("REFUSED000000001", "http://127.0.0.1:9/r.pdf".to_string()),
+        // The platform answers 404: it will not appear later.
+        (
+            "MISSING000000001",
+            format!("{platform}/reports/NO-SUCH-REPORT.pdf"),
+        ),
+    ] {
+        let body = REPORT
+            .replace(SEED_POSTING, &posting)
+            .replace(fixture_url, &url)
+            .replace("A1B2C3D4E5F60718", interview);
+        let res = http
+            .post(&urls["report_available"])
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    settle(&core).await;
+    core.process_inbox().await;
+
+    let page = core.list_reports(ReportQuery::default()).await.unwrap();
+    let problem = |id: &str| {
+        let row = page
+            .items
+            .iter()
+            .find(|r| r.interview_id == id)
+            .unwrap_or_else(|| panic!("{id} stored: {:?}", page.items));
+        assert!(!row.has_pdf);
+        (row.interview_id.clone(), row.pdf_problem.clone().unwrap())
+    };
+    let (refused, why) = problem("REFUSED000000001");
+    assert!(why.contains("tries again automatically"), "{why}");
+    assert_eq!(core.store().report_pdf_problem(&refused).unwrap(), None);
+    let (missing, why) = problem("MISSING000000001");
+    assert!(why.contains("HTTP 404"), "{why}");
+    assert!(core.store().report_pdf_problem(&missing).unwrap().is_some());
+    core.shutdown().await;
+}
+
+#[tokio::test]
 async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let core = start_fast_interviews(dir.path()).await;
@@ -406,6 +457,37 @@ async fn check_delivery_runs_a_sandbox_interview_end_to_end() {
         .unwrap()
         .unwrap();
     assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn check_delivery_fails_when_events_cannot_reach_the_receiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start_fast_interviews(dir.path()).await;
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    // A public URL nothing listens on, as with a tunnel that is down.
+    core.set_public_base_url(PublicUrlRequest {
+        url: Some("http://127.0.0.1:9".into()),
+    })
+    .await
+    .unwrap();
+
+    let check = core
+        .check_delivery(PostingRequest {
+            posting_id: posting,
+        })
+        .await
+        .unwrap();
+    assert!(
+        !check.delivered,
+        "nothing can have arrived: {}",
+        check.message
+    );
+    assert!(
+        check.message.contains("No event arrived"),
+        "{}",
+        check.message
+    );
     core.shutdown().await;
 }
 

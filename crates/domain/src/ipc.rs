@@ -380,6 +380,9 @@ pub struct ReportRow {
     pub interviewed_at: Option<String>,
     pub reported_at: String,
     pub has_pdf: bool,
+    /// Without a cached PDF: why, when a download failed or cannot be
+    /// made (a retry may be scheduled; the text says so).
+    pub pdf_problem: Option<String>,
     /// "Exported to <ATS>" marks, one per ATS the candidate went to.
     pub exported: Vec<crate::ExportMark>,
     /// With a search: the best matching passage, hits delimited by

@@ -178,7 +178,12 @@ impl Drop for Checkpointer {
 /// Current time as RFC 3339 UTC with milliseconds, the format every
 /// timestamp in the store uses (it sorts lexicographically).
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    rfc3339_in(Duration::ZERO)
+}
+
+/// The time `delay` from now, in the same format as [`now_rfc3339`].
+pub fn rfc3339_in(delay: Duration) -> String {
+    let now = time::OffsetDateTime::now_utc() + delay;
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );

@@ -28,6 +28,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_unconfirmed_exports",
         include_str!("migrations/0006_unconfirmed_exports.sql"),
     ),
+    (
+        "0007_pdf_retries",
+        include_str!("migrations/0007_pdf_retries.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -30,29 +30,51 @@ impl Store {
         self.in_transaction(|tx| reports.iter().try_for_each(|r| upsert_report_tx(tx, r)))
     }
 
-    pub fn set_report_pdf(
-        &self,
-        interview_id: &str,
-        path: Option<&str>,
-        error: Option<&str>,
-    ) -> Result<(), StoreError> {
+    /// Records the cached PDF's path; clears any earlier failure.
+    pub fn set_report_pdf(&self, interview_id: &str, path: &str) -> Result<(), StoreError> {
         self.writer().execute(
-            "UPDATE reports SET pdf_path = ?2, pdf_error = ?3 WHERE interview_id = ?1",
-            params![interview_id, path, error],
+            "UPDATE reports SET pdf_path = ?2, pdf_error = NULL, pdf_retry_at = NULL
+             WHERE interview_id = ?1",
+            params![interview_id, path],
         )?;
         Ok(())
     }
 
-    /// Reports whose PDF is not cached yet (and did not fail for good).
-    pub fn reports_missing_pdf(&self, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
+    /// Records a failed PDF download. `retry_at` (RFC 3339) is when to try
+    /// again; `None` gives the download up. Returns the attempts so far.
+    pub fn set_report_pdf_failed(
+        &self,
+        interview_id: &str,
+        error: &str,
+        retry_at: Option<&str>,
+    ) -> Result<u32, StoreError> {
+        Ok(self.writer().query_row(
+            "UPDATE reports SET pdf_error = ?2, pdf_retry_at = ?3, pdf_attempts = pdf_attempts + 1
+             WHERE interview_id = ?1 RETURNING pdf_attempts",
+            params![interview_id, error, retry_at],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Reports whose PDF is not cached yet and is due for a download: never
+    /// tried, or failed for a passing reason and due again by `now`.
+    /// Returns (interview id, URL, attempts so far).
+    pub fn reports_missing_pdf(
+        &self,
+        now: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, String, u32)>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare(
-            "SELECT interview_id, report_url FROM reports
-             WHERE pdf_path IS NULL AND report_url IS NOT NULL AND pdf_error IS NULL
-             ORDER BY report_at DESC LIMIT ?1",
+            "SELECT interview_id, report_url, pdf_attempts FROM reports
+             WHERE pdf_path IS NULL AND report_url IS NOT NULL
+               AND (pdf_error IS NULL OR pdf_retry_at <= ?1)
+             ORDER BY report_at DESC LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![now, limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -69,22 +91,22 @@ impl Store {
             .flatten())
     }
 
-    /// Why a report's PDF is not cached: `None` while it may still arrive,
-    /// else the reason it never will (no link, or the download failed).
+    /// Why a report's PDF is not cached: `None` while it may still arrive
+    /// (not tried yet, or a retry is scheduled), else the reason it never
+    /// will (no link, or the download was given up).
     pub fn report_pdf_problem(&self, interview_id: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<(Option<String>, Option<String>)> = self
+        let row = self
             .reader()
             .query_row(
-                "SELECT report_url, pdf_error FROM reports WHERE interview_id = ?1",
+                "SELECT report_url IS NULL, pdf_error, pdf_retry_at IS NOT NULL
+                 FROM reports WHERE interview_id = ?1 AND pdf_path IS NULL",
                 [interview_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok(pdf_state(r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         Ok(match row {
-            None => None,
-            Some((None, _)) => Some("the report has no PDF link".into()),
-            Some((_, Some(err))) => Some(format!("the PDF could not be downloaded: {err}")),
-            Some((Some(_), None)) => None,
+            Some(PdfState::GivenUp(why)) => Some(why),
+            _ => None,
         })
     }
 
@@ -249,7 +271,8 @@ impl Store {
             };
             let sql = format!(
                 "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
-                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, h.snip
+                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL,
+                        r.report_url IS NULL, r.pdf_error, r.pdf_retry_at IS NOT NULL, h.snip
                  FROM (SELECT rowid, {key} AS k, {snippet} AS snip FROM report_fts
                        WHERE report_fts MATCH ?1 ORDER BY {key} {dir} LIMIT {limit} OFFSET {}) h
                  JOIN reports r ON r.rowid = h.rowid ORDER BY h.k {dir}",
@@ -270,7 +293,8 @@ impl Store {
         )?;
         let sql = format!(
             "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
-                    r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, {snippet}
+                    r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL,
+                        r.report_url IS NULL, r.pdf_error, r.pdf_retry_at IS NOT NULL, {snippet}
              FROM {from_sql} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
             query.offset
         );
@@ -288,11 +312,12 @@ impl Store {
         let found = conn
             .query_row(
                 "SELECT r.interview_id, r.posting_id, r.posting_title, r.candidate_name, r.candidate_email,
-                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL, NULL,
+                        r.match_score, r.status, r.interviewed_at, r.report_at, r.pdf_path IS NOT NULL,
+                        r.report_url IS NULL, r.pdf_error, r.pdf_retry_at IS NOT NULL, NULL,
                         r.raw_json
                  FROM reports r WHERE r.interview_id = ?1",
                 [interview_id],
-                |r| Ok((row_to_report(r)?, r.get::<_, String>(11)?)),
+                |r| Ok((row_to_report(r)?, r.get::<_, String>(14)?)),
             )
             .optional()?;
         Ok(found)
@@ -387,9 +412,34 @@ fn row_to_report(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
         interviewed_at: r.get::<_, Option<f64>>(7)?.map(unix_to_rfc3339),
         reported_at: unix_to_rfc3339(r.get(8)?),
         has_pdf: r.get(9)?,
+        pdf_problem: match pdf_state(r.get(10)?, r.get(11)?, r.get(12)?) {
+            PdfState::Due => None,
+            PdfState::Retrying(why) | PdfState::GivenUp(why) => Some(why),
+        },
         exported: Vec::new(),
-        snippet: r.get(10)?,
+        snippet: r.get(13)?,
     })
+}
+
+/// Where an uncached PDF stands.
+enum PdfState {
+    /// Not tried yet, or nothing went wrong so far.
+    Due,
+    /// The last download failed; another is scheduled.
+    Retrying(String),
+    /// It will not be downloaded; the reason.
+    GivenUp(String),
+}
+
+fn pdf_state(no_url: bool, error: Option<String>, retrying: bool) -> PdfState {
+    match (no_url, error) {
+        (true, _) => PdfState::GivenUp("The report has no PDF link.".into()),
+        (false, None) => PdfState::Due,
+        (false, Some(e)) if retrying => PdfState::Retrying(format!(
+            "The last download failed ({e}); Reqlink tries again automatically."
+        )),
+        (false, Some(e)) => PdfState::GivenUp(format!("The PDF could not be downloaded: {e}.")),
+    }
 }
 
 fn upsert_interview(tx: &Transaction<'_>, e: &InterviewEvent) -> Result<(), StoreError> {
@@ -426,6 +476,19 @@ fn upsert_interview(tx: &Transaction<'_>, e: &InterviewEvent) -> Result<(), Stor
 }
 
 fn upsert_report_tx(tx: &Transaction<'_>, r: &ReportRecord) -> Result<(), StoreError> {
+    // A late resend or a replay of an older report_available must not
+    // replace the newer report already stored.
+    let newer_stored = tx
+        .query_row(
+            "SELECT 1 FROM reports WHERE interview_id = ?1 AND report_at > ?2",
+            params![r.interview_id, r.report_at],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if newer_stored {
+        return Ok(());
+    }
     // A re-sent report with the same PDF URL keeps the cached file.
     tx.execute(
         "INSERT INTO reports (interview_id, posting_id, posting_title, candidate_id, candidate_name,
@@ -440,6 +503,8 @@ fn upsert_report_tx(tx: &Transaction<'_>, r: &ReportRecord) -> Result<(), StoreE
             report_at = excluded.report_at,
             pdf_path = CASE WHEN report_url IS excluded.report_url THEN pdf_path END,
             pdf_error = CASE WHEN report_url IS excluded.report_url THEN pdf_error END,
+            pdf_retry_at = CASE WHEN report_url IS excluded.report_url THEN pdf_retry_at END,
+            pdf_attempts = CASE WHEN report_url IS excluded.report_url THEN pdf_attempts ELSE 0 END,
             report_url = excluded.report_url, raw_json = excluded.raw_json,
             stored_at = excluded.stored_at",
         params![

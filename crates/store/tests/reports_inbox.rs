@@ -120,7 +120,7 @@ fn resent_report_replaces_and_keeps_one_search_row() {
     store
         .upsert_report(&report("a", "p1", 50.0, 1.0, "first words"))
         .unwrap();
-    store.set_report_pdf("a", Some("/tmp/a.pdf"), None).unwrap();
+    store.set_report_pdf("a", "/tmp/a.pdf").unwrap();
     store
         .upsert_report(&report("a", "p1", 70.0, 2.0, "second words"))
         .unwrap();
@@ -138,6 +138,86 @@ fn resent_report_replaces_and_keeps_one_search_row() {
         })
         .unwrap();
     assert_eq!(old.total, 0);
+}
+
+#[test]
+fn an_older_report_does_not_replace_a_newer_one() {
+    let (_d, store) = fresh();
+    store
+        .upsert_report(&report("a", "p1", 70.0, 20.0, "newer words"))
+        .unwrap();
+    // A late resend (or a replay) of the earlier report.
+    store
+        .upsert_report(&report("a", "p1", 40.0, 10.0, "older words"))
+        .unwrap();
+    let page = store.list_reports(&ReportQuery::default()).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].match_score, Some(70.0));
+    let older = store
+        .list_reports(&ReportQuery {
+            search: Some("older".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(older.total, 0, "the search row stays the newer report's");
+}
+
+#[test]
+fn a_failed_pdf_download_is_retried_when_due_and_given_up_when_told() {
+    let (_d, store) = fresh();
+    store
+        .upsert_reports(&[
+            report("a", "p1", 70.0, 1.0, "t"),
+            report("b", "p1", 60.0, 2.0, "t"),
+        ])
+        .unwrap();
+    let now = "2026-01-01T00:00:00.000Z";
+    let due: Vec<_> = store.reports_missing_pdf(now, 10).unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due.iter().all(|(_, _, attempts)| *attempts == 0));
+
+    // a: a passing failure, retried at noon; b: given up.
+    let tries = store
+        .set_report_pdf_failed("a", "HTTP 503", Some("2026-01-01T12:00:00.000Z"))
+        .unwrap();
+    assert_eq!(tries, 1);
+    store.set_report_pdf_failed("b", "HTTP 404", None).unwrap();
+    assert!(store.reports_missing_pdf(now, 10).unwrap().is_empty());
+    let later = store
+        .reports_missing_pdf("2026-01-01T12:00:00.001Z", 10)
+        .unwrap();
+    assert_eq!(later, vec![("a".into(), "http://x/a.pdf".into(), 1)]);
+
+    // Writeback keeps waiting for a, and gives b up with the reason.
+    assert_eq!(store.report_pdf_problem("a").unwrap(), None);
+    let b = store.report_pdf_problem("b").unwrap().unwrap();
+    assert!(b.contains("HTTP 404"), "{b}");
+    // The report view says both.
+    let rows = store.list_reports(&ReportQuery::default()).unwrap().items;
+    let problem = |id: &str| {
+        rows.iter()
+            .find(|r| r.interview_id == id)
+            .unwrap()
+            .pdf_problem
+            .clone()
+            .unwrap()
+    };
+    assert!(
+        problem("a").contains("tries again automatically"),
+        "{}",
+        problem("a")
+    );
+    assert!(
+        problem("b").contains("could not be downloaded"),
+        "{}",
+        problem("b")
+    );
+
+    // Success clears the failure.
+    store.set_report_pdf("a", "/tmp/a.pdf").unwrap();
+    let (row, _) = store.report("a").unwrap().unwrap();
+    assert!(row.has_pdf);
+    assert_eq!(row.pdf_problem, None);
 }
 
 #[test]

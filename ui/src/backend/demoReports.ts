@@ -450,6 +450,7 @@ function buildReport(r: Rng, role: Role, name: [string, string], quality: number
       interviewed_at: new Date(interviewedAt).toISOString(),
       reported_at: new Date(reportedAt).toISOString(),
       has_pdf: hasPdf,
+      pdf_problem: null,
       exported: [],
       snippet: null,
     },

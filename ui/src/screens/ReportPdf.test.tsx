@@ -26,9 +26,9 @@ function fakePages(pages: number) {
 
 const agents = [agent({ posting_id: "p1", title: "Backend screen" })];
 
-function backend(hasPdf: boolean) {
+function backend(hasPdf: boolean, pdfProblem: string | null = null) {
   return createMockBackend({
-    reports: [report({ row: { interview_id: "iv1", candidate_name: "Jane Doe", has_pdf: hasPdf } })],
+    reports: [report({ row: { interview_id: "iv1", candidate_name: "Jane Doe", has_pdf: hasPdf, pdf_problem: pdfProblem } })],
     agents,
   });
 }
@@ -97,6 +97,15 @@ describe("Report PDF", () => {
     expect(within(panel).queryByTestId("pdf-page")).not.toBeInTheDocument();
     expect(mock.callsOf("report_pdf")).toEqual([]);
     expect(render).not.toHaveBeenCalled();
+  });
+
+  it("says why when the download failed, and never asks for the file", async () => {
+    const why = "The last download failed (the PDF download answered HTTP 503); Reqlink tries again automatically.";
+    const mock = backend(false, why);
+    const { view, panel } = await openPdfTab(mock);
+    expect(within(panel).getByTestId("pdf-missing")).toHaveTextContent(why);
+    expect(within(view).getByTestId("pdf-state")).toHaveTextContent("PDF download failed");
+    expect(mock.callsOf("report_pdf")).toEqual([]);
   });
 
   it("shows the backend's message when the cached file is missing (not_found)", async () => {

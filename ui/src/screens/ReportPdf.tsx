@@ -73,7 +73,7 @@ export function ReportPdf({ row }: { row: ReportRow }) {
     body = (
       <p className="pdf-viewer__missing" data-testid="pdf-missing">
         <Icon name="file" size={16} />
-        PDF not downloaded yet — Reqlink fetches it automatically while online.
+        {row.pdf_problem ?? "PDF not downloaded yet — Reqlink fetches it automatically while online."}
       </p>
     );
   } else if (pdf.isError) {

@@ -118,6 +118,7 @@ export function reportRow(over: Partial<ReportRow> = {}): ReportRow {
     interviewed_at: ago(60 * 26),
     reported_at: ago(60 * 25),
     has_pdf: true,
+    pdf_problem: null,
     exported: [],
     snippet: null,
     ...over,
