@@ -472,9 +472,19 @@ impl Core {
         let online = !matches!(&result, Err(e) if e.code == ErrorCode::Network);
         let was_online = self.inner.online.swap(online, Ordering::Relaxed);
         if online && !was_online {
-            // Back online: fetch what happened to interviews meanwhile.
             let core = self.clone();
             tokio::spawn(async move {
+                // Back online: writes and invites that waited out the
+                // outage go now, and what happened to interviews meanwhile
+                // is fetched.
+                let store = core.inner.store.clone();
+                let now = crate::writeback::now_unix();
+                let _ = crate::sync::blocking(move || {
+                    Ok(store.retry_unreached_now(crate::writeback::UNREACHED, now)?)
+                })
+                .await;
+                core.wake_writeback();
+                core.wake_invites();
                 let _ = core.reconcile().await;
             });
         }

@@ -17,7 +17,6 @@ use crate::writeback::{backoff, now_unix};
 
 /// Sends per pass; the platform allows 300 requests a minute.
 const BATCH: u32 = 50;
-const MAX_INVITE_ATTEMPTS: u32 = 6;
 
 impl Core {
     /// Queues invites for applications in trigger stages and sends those
@@ -180,12 +179,12 @@ impl Core {
 
 /// When to try again, and whether the platform may have the invite.
 fn classify(err: &PlatformError, attempts: u32) -> (Option<f64>, bool) {
-    let later = |a: u32| (a < MAX_INVITE_ATTEMPTS).then(|| now_unix() + backoff(a));
     match err {
         // Refused before anything was created.
         PlatformError::RateLimited { .. } => (Some(now_unix() + 60.0), false),
+        // Offline: the invite waits for the network however long it takes.
         PlatformError::Network { message, .. } if message == "could not connect" => {
-            (later(attempts), false)
+            (Some(now_unix() + backoff(attempts)), false)
         }
         PlatformError::Unauthorized { .. }
         | PlatformError::NotFound { .. }

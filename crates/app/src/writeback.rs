@@ -21,6 +21,10 @@ use reqlink_store::{DueWrite, Store};
 use crate::core::Core;
 use crate::sync::blocking;
 
+/// How the message of a request that never reached its server begins, for
+/// the ATS connectors and the platform client alike.
+pub(crate) const UNREACHED: &str = "could not reach ";
+
 /// Attempts before a write is parked in the dead-letter list.
 pub(crate) const MAX_WRITE_ATTEMPTS: u32 = 8;
 const BATCH: u32 = 200;
@@ -273,6 +277,10 @@ impl Core {
                 Some(at)
             }
             _ if !retryable(err) => None,
+            // The ATS could not be reached at all (offline, VPN down):
+            // nothing is wrong with the write, so it waits out the outage,
+            // however long, trying at most every ten minutes.
+            AtsError::Network { .. } => Some(now_unix() + backoff(attempts)),
             _ if attempts >= MAX_WRITE_ATTEMPTS => None,
             _ => Some(now_unix() + backoff(attempts)),
         };
@@ -496,3 +504,54 @@ pub(crate) struct LoopWake {
 }
 
 pub(crate) type SharedLoopWake = Arc<LoopWake>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreached_matches_both_clients_network_errors() {
+        let ats = AtsError::Network {
+            vendor: "Greenhouse",
+            endpoint: "POST /v1/candidates/1/activity_feed/notes".into(),
+            message: "could not connect".into(),
+        };
+        let platform = reqlink_platform::PlatformError::Network {
+            endpoint: "POST /api/v2/candidates".into(),
+            message: "could not connect".into(),
+        };
+        assert!(ats.to_string().starts_with(UNREACHED), "{ats}");
+        assert!(platform.to_string().starts_with(UNREACHED), "{platform}");
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        for _ in 0..50 {
+            let first = backoff(1);
+            assert!((1.6..=2.4).contains(&first), "{first}");
+            let fourth = backoff(4);
+            assert!((12.8..=19.2).contains(&fourth), "{fourth}");
+            let late = backoff(40);
+            assert!((480.0..=720.0).contains(&late), "{late}");
+        }
+    }
+
+    #[test]
+    fn the_note_carries_score_highlights_lowlights_link_and_marker() {
+        let raw = include_str!("../../platform/tests/fixtures/report_available.json");
+        let Ok(PlatformEvent::ReportAvailable(report)) =
+            parse_event("report_available", raw.as_bytes())
+        else {
+            panic!("fixture parses as report_available");
+        };
+        let body = note_body(&report, "A1B2C3D4E5F60718");
+        assert!(body.contains("Match score: 78/100"), "{body}");
+        for item in report.highlights().iter().chain(report.lowlights()) {
+            assert!(body.contains(&format!("- {item}")), "{item} in {body}");
+        }
+        assert!(body.contains("\nHighlights:\n") && body.contains("\nLowlights:\n"));
+        let url = report.report_url().unwrap();
+        assert!(body.contains(&format!("Full report: {url}")), "{body}");
+        assert!(body.ends_with(&note_marker("A1B2C3D4E5F60718")));
+    }
+}

@@ -183,11 +183,24 @@ pub fn now_rfc3339() -> String {
 
 /// The time `delay` from now, in the same format as [`now_rfc3339`].
 pub fn rfc3339_in(delay: Duration) -> String {
-    let now = time::OffsetDateTime::now_utc() + delay;
+    store_format(time::OffsetDateTime::now_utc() + delay)
+}
+
+/// Unix seconds (the platform's timestamps) in the store's format, so they
+/// sort among the desktop's own timestamps.
+pub(crate) fn unix_in_store_format(secs: f64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos((secs * 1e9) as i128)
+        .map(store_format)
+        .unwrap_or_else(|_| now_rfc3339())
+}
+
+fn store_format(t: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    now.format(&format).expect("formatting a UTC timestamp")
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .expect("formatting a UTC timestamp")
 }
 
 #[cfg(test)]

@@ -133,6 +133,27 @@ impl Store {
             .collect()
     }
 
+    /// Makes writes and invites that are waiting out a network outage due
+    /// at `now`: the network is back, so their backoff no longer applies.
+    /// `unreached` is how the error of a request that never reached its
+    /// server begins. Returns how many were brought forward.
+    pub fn retry_unreached_now(&self, unreached: &str, now: f64) -> Result<usize, StoreError> {
+        let pattern = format!("{}%", unreached.replace(['%', '_'], ""));
+        self.in_transaction(|tx| {
+            let writes = tx.execute(
+                "UPDATE outbox SET next_attempt_at = ?2
+                 WHERE state = 'pending' AND next_attempt_at > ?2 AND last_error LIKE ?1",
+                params![pattern, now],
+            )?;
+            let invites = tx.execute(
+                "UPDATE invites SET next_attempt_at = ?2
+                 WHERE state = 'queued' AND next_attempt_at > ?2 AND last_error LIKE ?1",
+                params![pattern, now],
+            )?;
+            Ok(writes + invites)
+        })
+    }
+
     pub fn next_write_due(&self) -> Result<Option<f64>, StoreError> {
         Ok(self.reader().query_row(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",

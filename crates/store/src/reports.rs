@@ -472,6 +472,20 @@ fn upsert_interview(tx: &Transaction<'_>, e: &InterviewEvent) -> Result<(), Stor
             now_rfc3339()
         ],
     )?;
+    // The candidate's timeline in the pipeline, once per step, at the
+    // platform's time (deliveries can arrive late or out of order).
+    let (kind, message) = match e.stage {
+        InterviewStage::Started => ("interview_started", "Interview started"),
+        InterviewStage::Completed => ("interview_completed", "Interview completed"),
+        InterviewStage::Reported => ("report_received", "Report received"),
+    };
+    tx.execute(
+        "INSERT INTO pipeline_events (invite_id, link_id, application_id, at, kind, message, error)
+         SELECT v.id, v.link_id, v.application_id, ?2, ?3, ?4, 0 FROM invites v
+         WHERE v.interview_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM pipeline_events p WHERE p.invite_id = v.id AND p.kind = ?3)",
+        params![e.interview_id, crate::unix_in_store_format(e.at), kind, message],
+    )?;
     Ok(())
 }
 

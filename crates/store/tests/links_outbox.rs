@@ -4,9 +4,9 @@
 //! notes of exports whose create went unanswered.
 
 use reqlink_domain::{
-    ApplicationRecord, CandidateRecord, ExportKind, InviteState, LinkQuery, LinkSettings,
-    OutboxQuery, OutboxState, Provider, ReportQuery, ReportRecord, StageRecord, UserRecord,
-    WriteKind,
+    ApplicationRecord, CandidateRecord, ExportKind, InterviewEvent, InterviewStage, InviteState,
+    LinkQuery, LinkSettings, OutboxQuery, OutboxState, Provider, ReportQuery, ReportRecord,
+    StageRecord, UserRecord, WriteKind,
 };
 use reqlink_store::{
     ExportedRow, NewConnection, NewLink, ResumePoint, Store, SyncPage, UnconfirmedExport,
@@ -235,6 +235,133 @@ fn a_report_queues_each_write_once_and_failures_park_with_their_reason() {
     store.write_done(note.id, Some("n1"), false).unwrap();
     assert!(store.discard_write(due[1].id).unwrap());
     assert!(!store.discard_write(due[1].id).unwrap());
+}
+
+#[test]
+fn writes_and_invites_waiting_out_an_outage_are_due_when_the_network_is_back() {
+    let (_d, store) = fresh();
+    link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    put_application(&store, "a2", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let mut due = store.due_invites(1.0, 10).unwrap();
+    let (first, second) = (due.remove(0), due.remove(0));
+    store.invite_sending(first.id, "a1@example.com").unwrap();
+    store.invite_sent(first.id, "iv-1", None).unwrap();
+    store.upsert_report(&report("iv-1", "P1")).unwrap();
+    let plan = store.writeback_plan("iv-1").unwrap().unwrap();
+    let writes = [
+        (WriteKind::Note, serde_json::json!({})),
+        (WriteKind::Attachment, serde_json::json!({})),
+    ];
+    store.enqueue_writes(plan.invite_id, &writes, 0.0).unwrap();
+    let queued = store.due_writes(1.0, 10).unwrap();
+    // The note never reached the ATS; the attachment was rate limited.
+    store
+        .write_failed(
+            queued[0].id,
+            "could not reach Greenhouse (POST /notes): could not connect",
+            Some(500.0),
+            false,
+        )
+        .unwrap();
+    store
+        .write_failed(
+            queued[1].id,
+            "Greenhouse is rate limiting",
+            Some(500.0),
+            false,
+        )
+        .unwrap();
+    store.invite_sending(second.id, "a2@example.com").unwrap();
+    store
+        .invite_failed(
+            second.id,
+            "could not reach the interview platform (POST /c): could not connect",
+            Some(500.0),
+            false,
+        )
+        .unwrap();
+    assert!(store.due_writes(10.0, 10).unwrap().is_empty());
+    assert!(store.due_invites(10.0, 10).unwrap().is_empty());
+
+    assert_eq!(
+        store.retry_unreached_now("could not reach ", 10.0).unwrap(),
+        2
+    );
+    let writes: Vec<_> = store.due_writes(10.0, 10).unwrap();
+    assert_eq!(writes.len(), 1, "a rate-limited write still waits as told");
+    assert_eq!(writes[0].id, queued[0].id);
+    assert_eq!(store.due_invites(10.0, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn the_timeline_shows_each_interview_step_once_at_the_platforms_time() {
+    let (_d, store) = fresh();
+    let link_id = link(&store, "P1");
+    put_application(&store, "a1", "s1", "2026-01-02T00:00:00Z");
+    store.plan_invites(0.0).unwrap();
+    let invite = store.due_invites(1.0, 10).unwrap().remove(0);
+    store.invite_sending(invite.id, "a1@example.com").unwrap();
+    store.invite_sent(invite.id, "iv-1", None).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let step = |stage, at| InterviewEvent {
+        interview_id: "iv-1".into(),
+        posting_id: "P1".into(),
+        candidate_id: None,
+        candidate_name: None,
+        candidate_email: None,
+        stage,
+        at,
+    };
+    // Completed arrives first, and started is delivered twice.
+    store
+        .record_interview_event(&step(InterviewStage::Completed, now + 600.0))
+        .unwrap();
+    store
+        .record_interview_event(&step(InterviewStage::Started, now + 60.0))
+        .unwrap();
+    store
+        .record_interview_event(&step(InterviewStage::Started, now + 60.0))
+        .unwrap();
+    let mut report = report("iv-1", "P1");
+    report.report_at = now + 700.0;
+    store.upsert_report(&report).unwrap();
+
+    let candidate = store
+        .pipeline_candidates(link_id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.application_id == "a1")
+        .unwrap();
+    let kinds: Vec<_> = candidate
+        .timeline
+        .iter()
+        .map(|e| e.kind.as_str())
+        .filter(|k| k.starts_with("interview_") || *k == "report_received")
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "interview_started",
+            "interview_completed",
+            "report_received"
+        ],
+        "{:?}",
+        candidate.timeline
+    );
+    let sent = candidate
+        .timeline
+        .iter()
+        .position(|e| e.kind == "invite_sent");
+    let started = candidate
+        .timeline
+        .iter()
+        .position(|e| e.kind == "interview_started");
+    assert!(sent < started, "{:?}", candidate.timeline);
 }
 
 #[test]
