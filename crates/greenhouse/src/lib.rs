@@ -6,9 +6,10 @@
 //! numbers; v3 follow-ups carry nothing but the cursor), and a client-side
 //! sliding window keeps requests under the advertised `X-RateLimit-Limit`
 //! so normal operation never sees a 429; a 429 that does happen is obeyed
-//! through `Retry-After`. Reads are retried on 5xx. Writes are retried on
-//! 429 only, never after a 5xx or a timeout: the write may have been
-//! applied, so the caller checks
+//! through `Retry-After`. Reads are retried on 5xx, timeouts and dropped
+//! connections. Writes are retried on 429 only, never after a 5xx, a
+//! timeout or a dropped connection: the write may have been applied, so the
+//! caller checks
 //! [`GreenhouseConnector::footprint`](reqlink_ats::AtsConnector::footprint)
 //! before writing again.
 //!
@@ -141,7 +142,8 @@ impl GreenhouseClient {
         self
     }
 
-    /// First wait before retrying a 5xx; doubles per attempt (default 250 ms).
+    /// First wait before retrying a read after a 5xx, a timeout or a dropped
+    /// connection; doubles per attempt (default 250 ms).
     pub fn with_retry_base(mut self, base: Duration) -> Self {
         self.retry_base = base;
         self
@@ -276,14 +278,30 @@ impl GreenhouseClient {
             drop(permit);
             let response = match sent {
                 Ok(r) => r,
-                Err(e) => return Err(transport_error(&endpoint, &e)),
+                Err(e) => {
+                    let err = transport_error(&endpoint, &e);
+                    // A read is safe to repeat; a write whose answer was
+                    // lost may have been applied.
+                    if !write && attempt < MAX_ATTEMPTS {
+                        self.transport_backoff(&endpoint, &err, attempt).await;
+                        continue;
+                    }
+                    return Err(err);
+                }
             };
             let status = response.status();
             let headers = response.headers().clone();
             self.limiter.observe(&headers);
             let body = match response.bytes().await {
                 Ok(b) => b,
-                Err(e) => return Err(transport_error(&endpoint, &e)),
+                Err(e) => {
+                    let err = transport_error(&endpoint, &e);
+                    if !write && attempt < MAX_ATTEMPTS {
+                        self.transport_backoff(&endpoint, &err, attempt).await;
+                        continue;
+                    }
+                    return Err(err);
+                }
             };
             match status {
                 s if s.is_success() => return Ok((headers, body.to_vec())),
@@ -327,6 +345,14 @@ impl GreenhouseClient {
                 s => return Err(GreenhouseError::from_status(s, &endpoint, &body)),
             }
         }
+    }
+
+    /// The wait before repeating a read whose answer never arrived: the same
+    /// doubling back-off as after a 5xx.
+    async fn transport_backoff(&self, endpoint: &str, err: &GreenhouseError, attempt: u32) {
+        let wait = self.retry_base * 2u32.pow(attempt - 1);
+        tracing::warn!(%endpoint, error = %err, ?wait, "Greenhouse request failed; retrying");
+        tokio::time::sleep(wait).await;
     }
 }
 

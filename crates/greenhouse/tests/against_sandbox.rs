@@ -1,12 +1,13 @@
 //! The client against the emulated Greenhouse: auth failure, Link paging,
-//! 422 field errors, and rate limits (proactive and Retry-After).
+//! 422 field errors, rate limits (proactive and Retry-After), and retries
+//! after 5xx and lost answers.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use reqlink_domain::{ApiError, ErrorCode};
-use reqlink_greenhouse::{GhCandidate, GhJob, GreenhouseClient, GreenhouseError};
-use reqlink_sandbox::{RateLimit, Sandbox, SandboxConfig};
+use reqlink_greenhouse::{GhCandidate, GhJob, GreenhouseClient, GreenhouseError, Visibility};
+use reqlink_sandbox::{RateLimit, ReadFault, Sandbox, SandboxConfig, WriteFault};
 
 async fn sandbox(rate_limit: Option<RateLimit>) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -163,11 +164,74 @@ async fn server_errors_are_retried_then_reported() {
 }
 
 #[tokio::test]
+async fn reads_are_asked_again_after_a_lost_answer_but_writes_are_not() {
+    let sb = sandbox(None).await;
+    let client = GreenhouseClient::new(&sb.greenhouse_base_url(), &sb.greenhouse_api_key())
+        .unwrap()
+        .with_retry_base(Duration::from_millis(10))
+        .with_timeout(Duration::from_millis(300))
+        .unwrap();
+    let ctl = sb.control();
+    let url = client.url("/candidates", &[]);
+    let first_page = || client.get_page::<GhCandidate>(&url);
+
+    ctl.greenhouse_fail_reads(1, ReadFault::Hang(Duration::from_secs(3)));
+    let before = ctl.request_count();
+    let page = first_page().await.unwrap();
+    assert_eq!(page.items.len(), 100);
+    assert_eq!(
+        ctl.request_count() - before,
+        2,
+        "timed out once, then asked again"
+    );
+
+    ctl.greenhouse_fail_reads(1, ReadFault::Drop);
+    let before = ctl.request_count();
+    assert_eq!(first_page().await.unwrap().items.len(), 100);
+    assert_eq!(
+        ctl.request_count() - before,
+        2,
+        "cut off once, then asked again"
+    );
+
+    // A network that stays down is reported, after the same five tries as
+    // a 5xx.
+    ctl.greenhouse_fail_reads(10, ReadFault::Drop);
+    let before = ctl.request_count();
+    let err = first_page().await.unwrap_err();
+    assert!(matches!(err, GreenhouseError::Network { .. }), "{err:?}");
+    assert_eq!(ctl.request_count() - before, 5);
+    ctl.greenhouse_fail_reads(0, ReadFault::Drop);
+
+    // A write that was applied but whose answer was lost goes out once.
+    let actor: u64 = sb.greenhouse_user_id().parse().unwrap();
+    let candidate = page.items[0].id;
+    ctl.greenhouse_fail_writes(
+        1,
+        WriteFault::Hang {
+            duration: Duration::from_secs(3),
+            applied: true,
+        },
+    );
+    let before = ctl.request_count();
+    let err = client
+        .add_note(actor, candidate, "once", Visibility::Private)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GreenhouseError::Timeout { .. }), "{err:?}");
+    assert_eq!(ctl.request_count() - before, 1, "not repeated");
+    assert_eq!(ctl.greenhouse_writes().len(), 1, "and it did happen");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn unreachable_server_is_a_network_error() {
     let sb = sandbox(None).await;
     let url = sb.greenhouse_base_url();
     sb.shutdown().await;
-    let client = GreenhouseClient::new(&url, "k").unwrap();
+    let client = GreenhouseClient::new(&url, "k")
+        .unwrap()
+        .with_retry_base(Duration::from_millis(10));
     let err = client.verify().await.unwrap_err();
     assert_eq!(ApiError::from(err).code, ErrorCode::Network);
 }

@@ -214,10 +214,21 @@ impl LeverClient {
         path: &str,
         body: &[u8],
     ) -> Result<T, AtsError> {
-        serde_json::from_slice(body).map_err(|e| AtsError::Malformed {
-            vendor: VENDOR,
-            endpoint: self.endpoint(method, path),
-            message: format!("the JSON did not parse: {e}"),
+        // Line and column of a minified answer say little; the field's path
+        // says what Lever sent that the model does not expect.
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            AtsError::Malformed {
+                vendor: VENDOR,
+                endpoint: self.endpoint(method, path),
+                message: if field == "." {
+                    format!("the JSON did not parse: {inner}")
+                } else {
+                    format!("the JSON did not parse: field {field}: {inner}")
+                },
+            }
         })
     }
 
@@ -471,4 +482,29 @@ fn field_of(message: &str) -> Option<String> {
     .iter()
     .find(|f| message.contains(*f))
     .map(|f| (*f).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LeverOpportunity;
+
+    #[test]
+    fn malformed_answers_name_the_field() {
+        let client =
+            LeverClient::new("https://api.lever.co/v1", LeverAuth::ApiKey("k".into())).unwrap();
+        let err = client
+            .parse::<ListPage<LeverOpportunity>>(
+                &Method::GET,
+                "/opportunities",
+                br#"{"data": [{"id": "a", "contact": "c"}, {"id": "b", "contact": "d", "emails": [42]}], "hasNext": false}"#,
+            )
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("GET /v1/opportunities"), "{msg}");
+        assert!(
+            msg.contains("field data[1].emails[0]: invalid type"),
+            "{msg}"
+        );
+    }
 }

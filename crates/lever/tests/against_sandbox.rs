@@ -528,7 +528,7 @@ async fn a_write_that_times_out_is_not_retried() {
 }
 
 #[tokio::test]
-async fn malformed_json_is_named_by_endpoint() {
+async fn malformed_json_is_named_by_endpoint_and_field() {
     let sb = sandbox(quiet()).await;
     let c = connector(&sb);
     sb.control().lever_inject(LeverFault::Malformed, 1);
@@ -536,10 +536,18 @@ async fn malformed_json_is_named_by_endpoint() {
         .list(Resource::Jobs, PageRequest::default())
         .await
         .unwrap_err();
-    let AtsError::Malformed { endpoint, .. } = &err else {
+    let AtsError::Malformed {
+        endpoint, message, ..
+    } = &err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(endpoint, "GET /v1/postings");
+    // The emulator cuts the body in half, which lands inside the list.
+    assert!(
+        message.starts_with("the JSON did not parse: field data["),
+        "{message}"
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ use tokio::task::JoinHandle;
 
 pub use greenhouse::{
     CandidateUpdate, CreateLag, CreateTruncation, GhDelivery, GhWebhook, GhWrite, GhWriteKind,
-    GreenhouseConfig, GreenhouseControlError, WriteFault, SUPPORTED_ACTIONS,
+    GreenhouseConfig, GreenhouseControlError, ReadFault, WriteFault, SUPPORTED_ACTIONS,
 };
 pub use interviews::DeliveryAttempt;
 pub use lever::{

@@ -293,11 +293,23 @@ impl WorkdayClient {
     }
 }
 
+/// Parses an answer, naming the JSON path of the first field that does not
+/// fit (`field data[3].person.firstName: invalid type: integer...`): line
+/// and column of a minified answer say little.
 fn parse<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<T, AtsError> {
-    serde_json::from_slice(body).map_err(|e| AtsError::Malformed {
-        vendor: VENDOR,
-        endpoint: endpoint.to_owned(),
-        message: e.to_string(),
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        AtsError::Malformed {
+            vendor: VENDOR,
+            endpoint: endpoint.to_owned(),
+            message: if field == "." {
+                inner.to_string()
+            } else {
+                format!("field {field}: {inner}")
+            },
+        }
     })
 }
 
@@ -397,5 +409,29 @@ fn status_error(status: StatusCode, endpoint: String, body: &[u8]) -> AtsError {
             endpoint,
             status: s.as_u16(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::WdWorker;
+
+    #[test]
+    fn malformed_answers_name_the_field() {
+        let err = parse::<WdList<WdWorker>>(
+            "GET /ccx/api/recruiting/v4/t/workers",
+            br#"{"total": 2, "data": [{"id": "a"}, {"id": "b", "person": {"firstName": 7}}]}"#,
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("GET /ccx/api/recruiting/v4/t/workers"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("field data[1].person.firstName: invalid type"),
+            "{msg}"
+        );
     }
 }

@@ -508,7 +508,7 @@ async fn server_errors_are_retried_for_reads_but_not_writes() {
 }
 
 #[tokio::test]
-async fn malformed_json_names_the_endpoint() {
+async fn malformed_json_names_the_endpoint_and_field() {
     let sb = sandbox().await;
     let c = connector(&sb);
     sb.control()
@@ -518,13 +518,19 @@ async fn malformed_json_names_the_endpoint() {
         .await
         .unwrap_err();
     match &err {
-        AtsError::Malformed { endpoint, .. } => assert_eq!(
-            endpoint,
-            &format!(
-                "GET /ccx/api/recruiting/v4/{}/candidates",
-                sb.workday_tenant()
-            )
-        ),
+        AtsError::Malformed {
+            endpoint, message, ..
+        } => {
+            assert_eq!(
+                endpoint,
+                &format!(
+                    "GET /ccx/api/recruiting/v4/{}/candidates",
+                    sb.workday_tenant()
+                )
+            );
+            // The emulator cuts the answer inside the first record's id.
+            assert!(message.starts_with("field data[0].id: "), "{message}");
+        }
         other => panic!("{other:?}"),
     }
     sb.shutdown().await;

@@ -27,6 +27,7 @@
 //! | `POST /faults/write_share` `{percent, faults: [{kind: status\|rate_limited\|hang, status?, retry_after_secs?, ms?, applied?}]}` | [`SandboxControl::greenhouse_fail_write_share`] |
 //! | `GET /faults/write_share` | [`SandboxControl::greenhouse_write_share_injected`] as `{injected}` |
 //! | `POST /faults/requests` `{count, status}` | [`SandboxControl::fail_next`] |
+//! | `POST /faults/reads` `{count, kind: hang\|drop, ms?}` | [`SandboxControl::greenhouse_fail_reads`] |
 //! | `POST /create_lag` `{none}\|{ms}\|{requests}` | [`SandboxControl::greenhouse_set_create_lag`] |
 //! | `POST /create_truncation` `{mode: never\|always\|share, percent?}` | [`SandboxControl::greenhouse_set_create_truncation`] |
 //! | `/oauth/...` | the v3 authorization server's own controls ([`crate::oauth::OAuthServer::control_router`]) |
@@ -45,7 +46,7 @@ use serde_json::json;
 
 use super::webhooks::{self, Event, GhDelivery, GhWebhook};
 use super::writes::{change_stage, CreateLag, CreateTruncation, GhWrite, StageTarget, WriteFault};
-use super::{message_response, GhError, GhState};
+use super::{message_response, GhError, GhState, ReadFault};
 use crate::data::{AppStatus, Contact, Job, Stage, Text};
 use crate::SandboxControl;
 
@@ -660,6 +661,13 @@ impl SandboxControl {
         self.gh.write_state().set_fault(n, fault);
     }
 
+    /// The next `n` reads (GETs to `/v1` or `/v3`) are served but their
+    /// answers are held or cut off; writes are unaffected. Replaces any
+    /// pending read fault; `n = 0` clears it.
+    pub fn greenhouse_fail_reads(&self, n: u32, fault: ReadFault) {
+        self.gh.set_read_faults(n, fault);
+    }
+
     /// From now on each write (POST/PATCH/PUT to `/v1` or `/v3`; reads are
     /// unaffected) fails with probability `percent`/100, with one of
     /// `faults` drawn at random. The draws are deterministic from the
@@ -717,6 +725,7 @@ pub(crate) fn routes() -> Router<Arc<GhState>> {
             get(http_write_share_injected).post(http_fail_write_share),
         )
         .route(&p("/faults/requests"), post(http_fail_requests))
+        .route(&p("/faults/reads"), post(http_fail_reads))
         .route(&p("/create_lag"), post(http_create_lag))
         .route(&p("/create_truncation"), post(http_create_truncation))
 }
@@ -981,6 +990,26 @@ async fn http_fail_requests(State(st): St, Json(b): Json<FailBody>) -> StatusCod
     f.remaining = b.count;
     f.status = b.status;
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct ReadFaultBody {
+    count: u32,
+    kind: String,
+    ms: Option<u64>,
+}
+
+async fn http_fail_reads(State(st): St, Json(b): Json<ReadFaultBody>) -> Response {
+    let fault = match b.kind.as_str() {
+        "hang" => ReadFault::Hang(Duration::from_millis(b.ms.unwrap_or(60_000))),
+        "drop" => ReadFault::Drop,
+        other => {
+            return GreenhouseControlError::Invalid(format!("kind {other:?}: use hang or drop"))
+                .into_response()
+        }
+    };
+    st.set_read_faults(b.count, fault);
+    StatusCode::NO_CONTENT.into_response()
 }
 
 #[derive(Deserialize)]

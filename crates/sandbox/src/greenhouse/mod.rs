@@ -97,6 +97,7 @@ pub(crate) struct GhState {
     pub limiter: Limiter,
     pub requests: AtomicU64,
     pub faults: Mutex<Fault>,
+    pub read_faults: Mutex<Option<(ReadFault, u32)>>,
     pub api_key: String,
     /// `http://127.0.0.1:PORT`, used for absolute Link URLs.
     pub origin: String,
@@ -139,6 +140,17 @@ pub(crate) struct Fault {
     pub status: u16,
 }
 
+/// A fault for the next reads only (`GET`s; writes are unaffected): what a
+/// sync sees when the network or a proxy fails between it and Harvest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFault {
+    /// Hold the answer this long (choose longer than the client's timeout).
+    Hang(Duration),
+    /// Send the status, the headers and half of the body, then close the
+    /// connection.
+    Drop,
+}
+
 impl GhState {
     pub(crate) fn new(s: GhSetup) -> Self {
         let mut data = s.data;
@@ -149,6 +161,7 @@ impl GhState {
             limiter: Limiter::new(s.rate_limit),
             requests: AtomicU64::new(0),
             faults: Mutex::new(Fault::default()),
+            read_faults: Mutex::new(None),
             api_key: s.api_key,
             origin: s.origin,
             clock: AtomicI64::new(0),
@@ -200,6 +213,21 @@ impl GhState {
             })
             .unwrap_or_else(|last| last);
         wall.max(prev + 1)
+    }
+
+    pub(crate) fn set_read_faults(&self, n: u32, fault: ReadFault) {
+        *self.read_faults.lock().unwrap_or_else(|e| e.into_inner()) = (n > 0).then_some((fault, n));
+    }
+
+    fn take_read_fault(&self) -> Option<ReadFault> {
+        let mut slot = self.read_faults.lock().unwrap_or_else(|e| e.into_inner());
+        let (fault, left) = slot.as_mut()?;
+        let fault = *fault;
+        *left -= 1;
+        if *left == 0 {
+            *slot = None;
+        }
+        Some(fault)
     }
 
     fn take_fault(&self) -> Option<u16> {
@@ -435,16 +463,24 @@ async fn guard(State(st): State<Arc<GhState>>, mut req: Request, next: Next) -> 
     // An injected fault wins over everything: tests ask for "the next n
     // requests fail" and must get exactly that.
     let mut hang_after = None;
+    let mut drop_connection = false;
     let mut resp = if let Some(status) = st.take_fault() {
         injected_fault(status)
     } else if !decision.allowed {
         too_many_requests(&decision)
     } else {
-        let write_fault = if write {
-            st.write_state().take_fault()
+        let (write_fault, read_fault) = if write {
+            (st.write_state().take_fault(), None)
         } else {
-            None
+            (None, st.take_read_fault())
         };
+        match read_fault {
+            // A read changes nothing, so it is served as usual and only the
+            // way back fails.
+            Some(ReadFault::Hang(duration)) => hang_after = Some(duration),
+            Some(ReadFault::Drop) => drop_connection = true,
+            None => {}
+        }
         match write_fault {
             Some(WriteFault::Status(status)) => injected_fault(status),
             Some(WriteFault::RateLimited { retry_after_secs }) => {
@@ -490,7 +526,45 @@ async fn guard(State(st): State<Arc<GhState>>, mut req: Request, next: Next) -> 
         "x-ratelimit-remaining",
         HeaderValue::from(decision.remaining),
     );
+    if drop_connection {
+        return cut_off(resp).await;
+    }
     resp
+}
+
+/// `resp` with its body cut in half and the connection closed after that
+/// half, as when a proxy or the network drops an answer in flight.
+async fn cut_off(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    // Without a length the answer is chunked, so the client sees the
+    // missing end instead of a short but complete body.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let half = bytes.slice(..bytes.len() / 2);
+    Response::from_parts(parts, Body::new(CutBody(Some(half))))
+}
+
+/// Yields its bytes, then fails, which makes hyper abort the connection.
+struct CutBody(Option<axum::body::Bytes>);
+
+impl axum::body::HttpBody for CutBody {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Ready(Some(match self.0.take() {
+            Some(half) => Ok(http_body::Frame::data(half)),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "connection dropped (injected read fault)",
+            )),
+        }))
+    }
 }
 
 /// Why the guard refused a request before it reached its handler.
