@@ -20,6 +20,7 @@ const INTERVAL_SETTING: &str = "sync_interval_minutes";
 const FULL_SYNC_SETTING: &str = "full_sync_at:";
 const FULL_SYNC_EVERY: Duration = Duration::from_secs(24 * 3600);
 const TOKEN_KEEPER_EVERY: Duration = Duration::from_secs(20 * 60);
+const TOKEN_KEEPER_FIRST: Duration = Duration::from_secs(5);
 const DEFAULT_INTERVAL_MINUTES: u32 = 15;
 /// A day; longer intervals are almost certainly a typo.
 const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
@@ -388,24 +389,64 @@ impl Core {
     /// Renews OAuth grants even while nothing syncs (background sync off):
     /// Greenhouse v3 refresh tokens die after 24 hours unused, and every
     /// renewal saves the newest refresh token.
-    fn start_token_keeper(&self) {
+    /// Renews what is due on every OAuth connection, and marks those whose
+    /// sign-in has ended as needing a reconnect.
+    pub async fn check_sign_ins(&self) {
         use reqlink_ats::TokenSource;
+        let lives: Vec<_> = self
+            .live_ids()
+            .iter()
+            .filter_map(|id| self.live(id))
+            .collect();
+        for live in lives {
+            let Some(tokens) = &live.tokens else { continue };
+            match tokens.access_token().await {
+                Ok(_) => {}
+                Err(
+                    e @ (reqlink_ats::AtsError::NeedsReconnect { .. }
+                    | reqlink_ats::AtsError::Unauthorized { .. }),
+                ) => self.sign_in_ended(&live, &e.to_string()).await,
+                // Offline or a server hiccup: the next look retries.
+                Err(e) => tracing::warn!(connection = %live.id, "could not renew the sign-in: {e}"),
+            }
+        }
+    }
+
+    /// The grant behind a connection is gone (revoked, or its refresh
+    /// token expired): the card says "Needs reconnect" with the reason.
+    async fn sign_in_ended(&self, live: &crate::connections::Live, reason: &str) {
+        let store = self.inner.store.clone();
+        let id = live.id.clone();
+        let already = blocking(move || Ok(store.connection(&id)?))
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|c| c.state == ConnectionState::NeedsReconnect);
+        if already {
+            return;
+        }
+        let detail = format!("{} needs to be reconnected: {reason}", live.name());
+        let (store, id, text) = (self.inner.store.clone(), live.id.clone(), detail.clone());
+        let _ = blocking(move || {
+            Ok(store.set_connection_state(&id, ConnectionState::NeedsReconnect, Some(&text))?)
+        })
+        .await;
+        self.activity(ActivityLevel::Warn, "needs_reconnect", &detail);
+        self.emit(AppEvent::DataChanged {
+            entities: vec!["connections".into()],
+        });
+    }
+
+    fn start_token_keeper(&self) {
         let core = self.clone();
         let handle = tokio::spawn(async move {
+            // The first look comes soon after start: a sign-in that ended
+            // while the app was closed shows as such before any sync fails.
+            let mut wait = TOKEN_KEEPER_FIRST;
             loop {
-                tokio::time::sleep(TOKEN_KEEPER_EVERY).await;
-                let lives: Vec<_> = core
-                    .live_ids()
-                    .iter()
-                    .filter_map(|id| core.live(id))
-                    .collect();
-                for live in lives {
-                    if let Some(tokens) = &live.tokens {
-                        if let Err(e) = tokens.access_token().await {
-                            tracing::warn!(connection = %live.id, "could not renew the sign-in: {e}");
-                        }
-                    }
-                }
+                tokio::time::sleep(wait).await;
+                wait = TOKEN_KEEPER_EVERY;
+                core.check_sign_ins().await;
             }
         });
         self.inner

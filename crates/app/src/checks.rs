@@ -3,7 +3,8 @@
 //! land on the wrong job. Each check looks at the real connection now.
 
 use reqlink_domain::{
-    ApiError, CheckResult, CheckStatus, ConnectionRequest, ConnectionState, JobQuery,
+    ApiError, CheckResult, CheckStatus, ConnectionRequest, ConnectionState, JobQuery, LinkQuery,
+    LinkView,
 };
 
 use crate::connections::provider_name;
@@ -174,23 +175,92 @@ impl Core {
             })
             .await?
         };
-        out.push(if open_jobs == 0 {
+        let links = self
+            .list_links(LinkQuery {
+                connection_id: Some(id.clone()),
+                ..Default::default()
+            })
+            .await?;
+        out.push(job_mapping(open_jobs, &links));
+        Ok(out)
+    }
+}
+
+/// Check 4: a candidate is only invited for the job they applied to, so
+/// what matters is which jobs are linked to which agent, and whether any
+/// link has something wrong with it (closed job, archived agent, ...).
+fn job_mapping(open_jobs: u32, links: &[LinkView]) -> CheckResult {
+    const ID: &str = "job_mapping";
+    const SYMPTOM: &str = "Candidates land on the wrong job";
+    if links.is_empty() {
+        return if open_jobs == 0 {
             check(
-                "job_mapping",
-                "Candidates land on the wrong job",
+                ID,
+                SYMPTOM,
                 CheckStatus::Warn,
-                "No open jobs are synced, so there is nothing to link an interview agent to.".into(),
+                "No open jobs are synced, so there is nothing to link an interview agent to."
+                    .into(),
                 Some("Open the requisition in the ATS (or sync again), then link it to an agent."),
             )
         } else {
             check(
-                "job_mapping",
-                "Candidates land on the wrong job",
+                ID,
+                SYMPTOM,
                 CheckStatus::Skipped,
                 format!("{open_jobs} open jobs are synced; none is linked to an interview agent yet."),
                 Some("Link each requisition to its agent on the Requisitions screen; a candidate is only invited for the job they applied to."),
             )
-        });
-        Ok(out)
+        };
     }
+    let name = |l: &LinkView| {
+        let agent = l
+            .agent_title
+            .clone()
+            .unwrap_or_else(|| l.posting_id.clone());
+        let job = if l.job_name.is_empty() {
+            l.job_id.clone()
+        } else {
+            l.job_name.clone()
+        };
+        format!("{job} → {agent}")
+    };
+    let problems: Vec<String> = links
+        .iter()
+        .flat_map(|l| {
+            l.warnings
+                .iter()
+                .map(move |w| format!("{}: {}", name(l), w.message))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return check(
+            ID,
+            SYMPTOM,
+            CheckStatus::Warn,
+            problems.join("; "),
+            Some("Open the link on the Requisitions screen and fix or remove it."),
+        );
+    }
+    let shown: Vec<String> = links.iter().take(5).map(name).collect();
+    let more = links.len().saturating_sub(shown.len());
+    check(
+        ID,
+        SYMPTOM,
+        CheckStatus::Pass,
+        format!(
+            "{} linked: {}{}. Each candidate is invited by the agent of the job they applied to.",
+            if links.len() == 1 {
+                "1 job is".to_string()
+            } else {
+                format!("{} jobs are", links.len())
+            },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+        None,
+    )
 }

@@ -103,6 +103,21 @@ impl Core {
                             .map_err(|_| "the saved sign-in could not be read".to_string())?,
                     )
                 }
+                AuthKind::RefreshToken => {
+                    // A refresh token that came back with a renewal replaces
+                    // the one typed in; the old one may no longer work.
+                    let saved = self
+                        .inner
+                        .secrets
+                        .get(&key::oauth(id))
+                        .map_err(|e| e.to_string())?
+                        .and_then(|raw| serde_json::from_str::<TokenSet>(raw.expose()).ok())
+                        .and_then(|t| t.refresh_token);
+                    if let Some(newest) = saved {
+                        fields.insert("refresh_token".into(), newest);
+                    }
+                    None
+                }
                 _ => None,
             };
             (fields, tokens)

@@ -368,3 +368,42 @@ async fn sandbox_connections_come_back_after_a_restart_and_a_disconnect_sticks()
     assert!(summary.counts.jobs > 0);
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_sign_in_revoked_while_idle_shows_needs_reconnect_without_a_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    core.with_sandbox(|s| {
+        s.unwrap()
+            .control()
+            .workday_set_access_token_ttl(Duration::from_secs(1))
+    });
+    let conn = core
+        .connect(sandbox_request(Provider::Workday, AuthKind::RefreshToken))
+        .await
+        .unwrap();
+    wait_for_sync(&core, &conn.id).await;
+    let state = |core: &Core| {
+        let core = core.clone();
+        let id = conn.id.clone();
+        async move {
+            core.list_connections()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.id == id)
+                .unwrap()
+        }
+    };
+    core.check_sign_ins().await;
+    assert_eq!(state(&core).await.state, ConnectionState::Connected);
+
+    core.with_sandbox(|s| s.unwrap().control().workday_revoke_refresh_token());
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    core.check_sign_ins().await;
+    let view = state(&core).await;
+    assert_eq!(view.state, ConnectionState::NeedsReconnect, "{view:?}");
+    let detail = view.detail.unwrap_or_default();
+    assert!(detail.contains("reconnected"), "{detail}");
+    core.shutdown().await;
+}

@@ -172,6 +172,23 @@ async fn moving_a_candidate_into_the_trigger_stage_writes_the_result_back_once()
     );
     let links = core.save_link(link_request(&posting, &s)).await.unwrap();
     let link_id = links[0].id.clone();
+    // Troubleshooting's "wrong job" check now names the link.
+    let checks = core
+        .run_checks(reqlink_domain::ConnectionRequest {
+            connection_id: links[0].connection_id.clone(),
+        })
+        .await
+        .unwrap();
+    let job_check = checks.iter().find(|c| c.id == "job_mapping").unwrap();
+    assert_eq!(
+        job_check.status,
+        reqlink_domain::CheckStatus::Pass,
+        "{job_check:?}"
+    );
+    assert!(
+        job_check.detail.contains(&links[0].job_name),
+        "{job_check:?}"
+    );
 
     core.with_sandbox(|sb| {
         sb.unwrap()
