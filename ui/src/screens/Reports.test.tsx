@@ -93,6 +93,17 @@ describe("Reports list", () => {
     expect(screen.getByText(/best match first/)).toBeInTheDocument();
   });
 
+  it("offers the agents of stored reports in the filter when the platform cannot be reached", async () => {
+    const mock = createMockBackend({ reports: two(), agents, errors: { list_agents: { code: "network", message: "could not reach the interview platform" } } });
+    const { user } = renderApp({ backend: mock, screen: "reports" });
+    await screen.findAllByTestId("report-row");
+    const filter = screen.getByRole("combobox", { name: "Agent" });
+    await waitFor(() => expect(within(filter).getByRole("option", { name: "Sales screen" })).toBeInTheDocument());
+    expect(within(filter).getByRole("option", { name: "Backend screen" })).toBeInTheDocument();
+    await user.selectOptions(filter, "p2");
+    await waitFor(() => expect(reportCalls(mock).at(-1)).toMatchObject({ posting_id: "p2" }));
+  });
+
   it("passes the agent, score and date filters to list_reports", async () => {
     const mock = createMockBackend({ reports: two(), agents });
     const { user } = renderApp({ backend: mock, screen: "reports" });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import type { ExportMark, ExportSummary, ReportQuery, ReportRow, ReportSort, ScoreDistribution } from "../bindings";
+import type { AgentView, ExportMark, ExportSummary, ReportQuery, ReportRow, ReportSort, ScoreDistribution } from "../bindings";
 import { useBackend } from "../backend/context";
 import { Badge, ScorePill, scoreTone, StatusBadge } from "../components/Badge";
 import { EmptyState, ErrorBanner, Loading } from "../components/Feedback";
@@ -182,6 +182,21 @@ function ScoreChart({ data, selected, onSelect }: {
   );
 }
 
+/**
+ * Agents for the filter: the platform's list when it answers, plus every
+ * agent that has stored reports, so the filter still works offline.
+ */
+export function reportAgents(live: AgentView[] | undefined, stored: ScoreDistribution[]): Pick<AgentView, "posting_id" | "title" | "archived">[] {
+  const out: Pick<AgentView, "posting_id" | "title" | "archived">[] = [...(live ?? [])];
+  const known = new Set(out.map((a) => a.posting_id));
+  for (const d of stored) {
+    if (known.has(d.posting_id)) continue;
+    known.add(d.posting_id);
+    out.push({ posting_id: d.posting_id, title: d.posting_title ?? d.posting_id, archived: false });
+  }
+  return out;
+}
+
 export function Reports() {
   const backend = useBackend();
   const { navigate } = useRouter();
@@ -339,8 +354,8 @@ export function Reports() {
     );
   }
 
-  const agentOptions = agents.data ?? [];
   const charts = distribution.data ?? [];
+  const agentOptions = reportAgents(agents.data, charts);
   const subtitle =
     list.total === null
       ? "Interview reports from your interview agents"
