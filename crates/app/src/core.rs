@@ -49,6 +49,9 @@ pub struct CoreOptions {
 /// Overrides the receiver's listen address (`127.0.0.1:8787` by default).
 pub const RECEIVER_ADDR_ENV: &str = "REQLINK_RECEIVER_ADDR";
 const DEFAULT_RECEIVER_ADDR: &str = "127.0.0.1:8787";
+/// Between reconciliation passes (each asks about at most 100 interviews,
+/// a third of the platform's per-minute limit).
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 impl CoreOptions {
     pub fn new(data_dir: PathBuf) -> Self {
@@ -105,6 +108,9 @@ pub(crate) struct Inner {
     pub(crate) inbox: Arc<tokio::sync::Notify>,
     /// Wakes the invite and writeback workers.
     pub(crate) loop_wake: crate::writeback::SharedLoopWake,
+    /// Held by the reconciliation pass in progress: one started meanwhile
+    /// (back online during a pass) waits, then asks about other interviews.
+    pub(crate) reconciling: tokio::sync::Mutex<()>,
     pub(crate) http: reqwest::Client,
     pub(crate) worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Greenhouse and Lever webhook keys, shared with the receiver.
@@ -193,6 +199,7 @@ impl Core {
                 receiver_error,
                 inbox,
                 loop_wake: Default::default(),
+                reconciling: Default::default(),
                 http: reqwest::Client::new(),
                 worker: Mutex::new(None),
                 data_lock: Mutex::new(data_lock),
@@ -245,9 +252,15 @@ impl Core {
         {
             let handle = {
                 let core = self.clone();
+                // At start, then regularly: without a public URL (no
+                // tunnel) the platform's events cannot reach this desktop,
+                // and this is how their results still arrive.
                 tokio::spawn(async move {
-                    if let Err(e) = core.reconcile().await {
-                        tracing::warn!("reconciliation at start-up failed: {}", e.message);
+                    loop {
+                        if let Err(e) = core.reconcile().await {
+                            tracing::warn!("reconciliation failed: {}", e.message);
+                        }
+                        tokio::time::sleep(RECONCILE_EVERY).await;
                     }
                 })
             };

@@ -25,20 +25,35 @@ impl Core {
         let Some((_, client)) = self.platform() else {
             return Ok(Reconciled::default());
         };
+        let _pass = self.inner.reconciling.lock().await;
         let ids = self
             .read(|store| Ok(store.unfinished_interviews(BATCH)?))
             .await?;
         let mut out = Reconciled::default();
         for id in ids {
-            let data = match client.interview_data(&id).await {
-                Ok(d) => d,
-                Err(e) => {
+            let answer = match client.interview_data(&id).await {
+                Err(e @ reqlink_platform::PlatformError::Network { .. }) => {
+                    // Offline: stop here; this interview is asked first next time.
                     let e = ApiError::from(e);
-                    if e.code == reqlink_domain::ErrorCode::Network {
-                        self.note_reachability::<(), _>(Err(e.clone())).ok();
-                        return Err(e);
+                    self.note_reachability::<(), _>(Err(e.clone())).ok();
+                    return Err(e);
+                }
+                other => other,
+            };
+            {
+                let (store, id) = (self.inner.store.clone(), id.clone());
+                self.read(move |_| Ok(store.mark_reconciled(&id)?)).await?;
+            }
+            let data = match answer {
+                Ok(d) => {
+                    if out.checked == 0 {
+                        // The platform answers: the network is back.
+                        self.note_reachability::<(), ApiError>(Ok(())).ok();
                     }
-                    tracing::warn!("reconcile: {id}: {}", e.message);
+                    d
+                }
+                Err(e) => {
+                    tracing::warn!("reconcile: {id}: {e}");
                     continue;
                 }
             };

@@ -32,6 +32,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_pdf_retries",
         include_str!("migrations/0007_pdf_retries.sql"),
     ),
+    (
+        "0008_reconcile_checks",
+        include_str!("migrations/0008_reconcile_checks.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

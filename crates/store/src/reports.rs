@@ -134,15 +134,17 @@ impl Store {
         let conn = self.reader();
         let mut stmt = conn.prepare(
             // Interviews seen through events but not reported, and those we
-            // invited whose events never arrived at all.
-            "SELECT interview_id FROM (
+            // invited whose events never arrived at all; never asked about
+            // first, then the longest unasked.
+            "SELECT u.interview_id FROM (
                  SELECT interview_id, updated_at AS k FROM interviews WHERE stage < 3
                  UNION
                  SELECT v.interview_id, v.sent_at AS k FROM invites v
                  WHERE v.state = 'sent' AND v.interview_id IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.interview_id = v.interview_id)
-                   AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.interview_id = v.interview_id))
-             ORDER BY k LIMIT ?1",
+                   AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.interview_id = v.interview_id)) u
+             LEFT JOIN reconcile_checks c ON c.interview_id = u.interview_id
+             ORDER BY c.checked_at IS NOT NULL, c.checked_at, u.k LIMIT ?1",
         )?;
         let ids = stmt
             .query_map([limit], |r| r.get(0))?
@@ -151,6 +153,16 @@ impl Store {
     }
 
     /// Interview stage (0 invited, 1 started, 2 completed, 3 reported), if known.
+    /// Records that reconciliation asked the platform about an interview.
+    pub fn mark_reconciled(&self, interview_id: &str) -> Result<(), StoreError> {
+        self.writer().execute(
+            "INSERT INTO reconcile_checks (interview_id, checked_at) VALUES (?1, ?2)
+             ON CONFLICT (interview_id) DO UPDATE SET checked_at = excluded.checked_at",
+            params![interview_id, now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
     pub fn interview_stage(&self, interview_id: &str) -> Result<Option<u8>, StoreError> {
         Ok(self
             .reader()

@@ -382,3 +382,25 @@ fn reports_filter_by_interview_status() {
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].interview_id, "b");
 }
+
+#[test]
+fn reconciliation_asks_about_the_longest_unasked_interviews_first() {
+    let (_d, store) = fresh();
+    for id in ["a", "b", "c"] {
+        store
+            .record_invite(id, "p1", "Name", "n@example.com")
+            .unwrap();
+        // Distinct update times, oldest first.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(store.unfinished_interviews(2).unwrap(), ["a", "b"]);
+    store.mark_reconciled("a").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.mark_reconciled("b").unwrap();
+    // c was never asked about; then a, asked before b.
+    assert_eq!(store.unfinished_interviews(2).unwrap(), ["c", "a"]);
+    store
+        .upsert_report(&report("c", "p1", 70.0, 1.0, "t"))
+        .unwrap();
+    assert_eq!(store.unfinished_interviews(5).unwrap(), ["a", "b"]);
+}
