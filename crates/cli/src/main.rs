@@ -9,7 +9,8 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use reqlink_app::{resolve_data_dir, Core, CoreOptions};
 use reqlink_domain::{
-    ApiError, CandidateQuery, JobQuery, ReportQuery, ReportRequest, SNIPPET_CLOSE, SNIPPET_OPEN,
+    ApiError, CandidateQuery, JobQuery, ReportQuery, ReportRequest, ReportSort, SortDir,
+    SNIPPET_CLOSE, SNIPPET_OPEN,
 };
 use reqlink_sandbox::{RateLimit, Sandbox, SandboxConfig};
 
@@ -62,15 +63,34 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ReportsCommand {
-    /// List reports, newest first, optionally filtered.
+    /// List reports, newest first, optionally filtered and sorted.
     List {
         /// Only this agent (posting id).
         #[arg(long)]
         posting: Option<String>,
+        /// Only this requisition: the ATS connection id and job id.
+        #[arg(long, requires = "job")]
+        connection: Option<String>,
+        #[arg(long, requires = "connection")]
+        job: Option<String>,
+        /// The platform's interview status (completed, shortlisted, ...).
+        #[arg(long)]
+        status: Option<String>,
         #[arg(long)]
         min_score: Option<f64>,
         #[arg(long)]
         max_score: Option<f64>,
+        /// Reported on or after this date (RFC 3339, or YYYY-MM-DD).
+        #[arg(long, value_parser = day_or_time)]
+        from: Option<String>,
+        /// Reported before this date (RFC 3339, or YYYY-MM-DD).
+        #[arg(long, value_parser = day_or_time)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = SortKey::Reported)]
+        sort: SortKey,
+        /// Ascending instead of descending.
+        #[arg(long)]
+        asc: bool,
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
@@ -246,15 +266,29 @@ async fn reports(core: &Core, command: ReportsCommand) -> Result<(), ApiError> {
     match command {
         ReportsCommand::List {
             posting,
+            connection,
+            job,
+            status,
             min_score,
             max_score,
+            from,
+            to,
+            sort,
+            asc,
             limit,
         } => {
             let page = core
                 .list_reports(ReportQuery {
                     posting_id: posting,
+                    connection_id: connection,
+                    job_id: job,
+                    status,
                     min_score,
                     max_score,
+                    from,
+                    to,
+                    sort: Some(sort.into()),
+                    dir: Some(if asc { SortDir::Asc } else { SortDir::Desc }),
                     limit,
                     ..Default::default()
                 })
@@ -315,4 +349,38 @@ fn print_json<T: serde::Serialize>(value: &T) {
         "{}",
         serde_json::to_string_pretty(value).expect("command output serialises")
     );
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum SortKey {
+    Reported,
+    Score,
+    Candidate,
+}
+
+impl From<SortKey> for ReportSort {
+    fn from(k: SortKey) -> Self {
+        match k {
+            SortKey::Reported => ReportSort::ReportedAt,
+            SortKey::Score => ReportSort::Score,
+            SortKey::Candidate => ReportSort::Candidate,
+        }
+    }
+}
+
+/// `2026-11-24` means the start of that day (UTC); anything else must be
+/// RFC 3339. Checked here because the store ignores a date it cannot read.
+fn day_or_time(text: &str) -> Result<String, String> {
+    use time::format_description::well_known::Rfc3339;
+    let t = text.trim();
+    let full = if t.len() == 10 {
+        format!("{t}T00:00:00Z")
+    } else {
+        t.to_string()
+    };
+    time::OffsetDateTime::parse(&full, &Rfc3339)
+        .map(|_| full)
+        .map_err(|_| {
+            format!("{t:?} is not a date: use YYYY-MM-DD or RFC 3339 (2026-11-24T09:00:00Z)")
+        })
 }
