@@ -143,7 +143,7 @@ async fn platform_hook(
     Path(token): Path<String>,
     method: Method,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     if method != Method::POST && method != Method::GET {
         return json_response(
@@ -170,6 +170,32 @@ async fn platform_hook(
             );
         }
     };
+    let event_type = endpoint.event_type.clone().unwrap_or_default();
+    let body = match body {
+        Ok(body) => body,
+        // Too large (or cut off): refused, and logged for diagnostics
+        // without the body, which was never read in full.
+        Err(rejection) => {
+            let status = rejection.status();
+            let reason = format!(
+                "refused before reading: {} (limit {} MiB)",
+                rejection.body_text(),
+                MAX_BODY_BYTES / (1024 * 1024)
+            );
+            let (store, et, why) = (shared.store.clone(), event_type.clone(), reason.clone());
+            let _ = tokio::task::spawn_blocking(move || {
+                store.record_rejected(&NewRejected {
+                    source: "platform",
+                    token: Some(&token),
+                    event_type: Some(&et),
+                    reason: &why,
+                    body: &[],
+                })
+            })
+            .await;
+            return json_response(status, serde_json::json!({"error": reason}));
+        }
+    };
     // GET deliveries carry the JSON in the body like POST; a bodiless GET
     // may carry it as `?payload=`.
     let body: Vec<u8> = if body.is_empty() && method == Method::GET {
@@ -184,7 +210,6 @@ async fn platform_hook(
     } else {
         body.to_vec()
     };
-    let event_type = endpoint.event_type.clone().unwrap_or_default();
 
     let parsed = reqlink_platform::payload::parse_event(&event_type, &body);
     let problem = match &parsed {

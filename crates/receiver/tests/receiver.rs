@@ -189,6 +189,10 @@ async fn oversized_body_is_refused() {
         .unwrap();
     assert_eq!(res.status(), 413);
     assert_eq!(f.store.delivery_count().unwrap(), 0);
+    // Kept in the log as rejected, with the reason and no body.
+    let log = f.store.list_deliveries(&Default::default()).unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].status, reqlink_domain_status());
 }
 
 #[tokio::test]
