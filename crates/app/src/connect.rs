@@ -329,10 +329,13 @@ impl Core {
                     })
             })?
         } else {
-            req.fields
+            let mut fields: Fields = req
+                .fields
                 .iter()
                 .map(|(k, v)| (k.clone(), v.trim().to_string()))
-                .collect()
+                .collect();
+            self.fill_from_saved(req.provider, req.kind, &mut fields);
+            fields
         };
         connectors::validate(req.provider, req.kind, &fields)?;
         Ok(fields)

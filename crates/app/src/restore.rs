@@ -72,24 +72,7 @@ impl Core {
                 Ok::<_, String>((fields, tokens))
             })?
         } else {
-            let mut fields: Fields = params
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for name in SECRET_FIELDS {
-                let value = self
-                    .inner
-                    .secrets
-                    .get(&format!("connection/{id}/{name}"))
-                    .map_err(|e| e.to_string())?;
-                if let Some(v) = value {
-                    fields.insert(name.to_string(), v.expose().to_string());
-                }
-            }
+            let mut fields = self.stored_fields(id, params)?;
             let tokens = match kind {
                 AuthKind::OauthCode => {
                     let raw = self
@@ -136,6 +119,62 @@ impl Core {
             connector: built.connector,
             tokens: built.tokens,
         })
+    }
+
+    /// A saved connection's form values: settings from SQLite, secrets
+    /// from the secret store.
+    fn stored_fields(&self, id: &str, params: &serde_json::Value) -> Result<Fields, String> {
+        let mut fields: Fields = params
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in SECRET_FIELDS {
+            let value = self
+                .inner
+                .secrets
+                .get(&format!("connection/{id}/{name}"))
+                .map_err(|e| e.to_string())?;
+            if let Some(v) = value {
+                fields.insert(name.to_string(), v.expose().to_string());
+            }
+        }
+        Ok(fields)
+    }
+
+    /// Reconnecting: whatever the form leaves empty comes from the saved
+    /// connection of the same provider and sign-in kind, so "Reconnect"
+    /// needs nothing typed again (a browser sign-in reuses the client id
+    /// and secret; a key form only needs the new key).
+    pub(crate) fn fill_from_saved(&self, provider: Provider, kind: AuthKind, fields: &mut Fields) {
+        let id = connection_id(provider, false);
+        let Ok(Some((saved_kind, params))) = self.inner.store.connection_auth(&id) else {
+            return;
+        };
+        if saved_kind != kind {
+            return;
+        }
+        let Ok(saved) = self.stored_fields(&id, &params) else {
+            return;
+        };
+        // A saved secret never goes to an address other than its own.
+        let elsewhere = fields.iter().any(|(name, value)| {
+            !value.is_empty()
+                && !SECRET_FIELDS.contains(&name.as_str())
+                && saved.get(name).is_some_and(|s| s != value)
+        });
+        if elsewhere {
+            return;
+        }
+        for (name, value) in saved {
+            let slot = fields.entry(name).or_default();
+            if slot.is_empty() {
+                *slot = value;
+            }
+        }
     }
 
     /// On the very first run the sandbox Greenhouse is connected, so a new

@@ -407,3 +407,58 @@ async fn a_sign_in_revoked_while_idle_shows_needs_reconnect_without_a_sync() {
     assert!(detail.contains("reconnected"), "{detail}");
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn reconnecting_a_browser_sign_in_needs_nothing_typed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let flow = core
+        .start_oauth(typed(&core, Provider::Lever, AuthKind::OauthCode))
+        .await
+        .unwrap();
+    answer_consent(&flow.authorize_url, Decision::Approve)
+        .await
+        .unwrap();
+    let first = wait_for_flow(&core, &flow).await;
+    assert_eq!(
+        first.status,
+        OAuthFlowStatus::Succeeded,
+        "{:?}",
+        first.error
+    );
+
+    // Reconnect, as the card's one button does: nothing typed.
+    let again = ConnectRequest {
+        provider: Provider::Lever,
+        kind: AuthKind::OauthCode,
+        sandbox: false,
+        fields: BTreeMap::new(),
+    };
+    let flow = core.start_oauth(again).await.unwrap();
+    answer_consent(&flow.authorize_url, Decision::Approve)
+        .await
+        .unwrap();
+    let second = wait_for_flow(&core, &flow).await;
+    assert_eq!(
+        second.status,
+        OAuthFlowStatus::Succeeded,
+        "{:?}",
+        second.error
+    );
+    assert_eq!(second.connection_id, first.connection_id);
+
+    // A different address gets none of the saved secrets.
+    let mut elsewhere = BTreeMap::new();
+    elsewhere.insert("base_url".to_string(), "http://127.0.0.1:9".to_string());
+    let err = core
+        .start_oauth(ConnectRequest {
+            provider: Provider::Lever,
+            kind: AuthKind::OauthCode,
+            sandbox: false,
+            fields: elsewhere,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+    core.shutdown().await;
+}

@@ -218,6 +218,19 @@ describe("Integrations: connecting", () => {
     expect(mock.data.connections.map((c) => c.id)).toEqual(["c1"]);
   });
 
+  it("needs reconnect after a browser sign-in: Reconnect goes straight to the browser with the saved settings", async () => {
+    const mock = createMockBackend({
+      connections: [
+        connection({ id: "lever", provider: "lever", sandbox: false, auth_kind: "oauth_code", state: "needs_reconnect", detail: "Lever needs to be reconnected: the sign-in was revoked." }),
+      ],
+    });
+    const { user } = await openIntegrations(mock);
+    await user.click(within(card("lever")).getByRole("button", { name: "Reconnect" }));
+    await screen.findByTestId("oauth-waiting");
+    expect(mock.callsOf("start_oauth")).toEqual([{ provider: "lever", kind: "oauth_code", sandbox: false, fields: {} }]);
+    expect(screen.queryByTestId("connect-form-lever")).not.toBeInTheDocument();
+  });
+
   it("needs reconnect outside the sandbox: Reconnect opens that option's form only", async () => {
     const mock = createMockBackend({
       connections: [connection({ sandbox: false, state: "needs_reconnect", detail: "The key was revoked." })],

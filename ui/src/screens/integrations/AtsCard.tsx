@@ -55,12 +55,16 @@ export function AtsCard({ card }: { card: IntegrationCard }) {
     setStep({ step: "idle", note: null });
   }
 
-  /** The same way in again: straight away when nothing needs typing, else that option's form. */
+  /**
+   * The same way in again: straight away when nothing needs typing (the
+   * sandbox, or a browser sign-in, which reuses the saved client settings),
+   * else that option's form.
+   */
   function reconnect() {
     if (!conn) return;
     const option = card.auth_options.find((o) => o.kind === conn.auth_kind) ?? card.auth_options[0];
     if (!option) return;
-    if (conn.sandbox || option.fields.length === 0) {
+    if (conn.sandbox || option.fields.length === 0 || option.kind === "oauth_code") {
       submit({ provider, kind: option.kind, sandbox: conn.sandbox, fields: {} }, true);
     } else {
       close();
