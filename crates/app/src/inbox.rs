@@ -132,8 +132,10 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
             .confirm_invite_by_email(&posting_id, &email, &interview_id)
             .map_err(|e| format!("could not match the event to an invite: {e}"))?;
     }
-    // A report that arrived before its invite was matched writes back now.
-    if report || confirmed {
+    // A report that arrived before its invite was matched writes back now;
+    // a completed interview may be moved on before its report.
+    let completed = delivery.event_type == "interview_completed";
+    if report || confirmed || completed {
         crate::core::Core::plan_writeback(store, &interview_id)
             .map_err(|e| format!("could not queue the writeback: {e}"))?;
     }

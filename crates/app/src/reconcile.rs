@@ -136,7 +136,14 @@ fn apply(store: &reqlink_store::Store, data: &Value) -> Applied {
         at,
     };
     match store.record_interview_event(&event) {
-        Ok(()) => Applied::Stage,
+        Ok(()) => {
+            if stage == InterviewStage::Completed {
+                if let Err(e) = Core::plan_writeback(store, interview_id) {
+                    tracing::warn!("reconcile: {interview_id}: stage move not queued: {e}");
+                }
+            }
+            Applied::Stage
+        }
         Err(_) => Applied::Nothing,
     }
 }

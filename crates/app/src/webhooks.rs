@@ -121,7 +121,9 @@ impl Core {
             self.on_application_stage(connection_id, application_id)
                 .await;
         }
-        if processed.reports > 0 {
+        // Reports queue writes, and so does a completed interview (its
+        // stage move).
+        if processed.deliveries > 0 {
             self.wake_writeback();
         }
         let cached = inbox::cache_pdfs(

@@ -55,8 +55,9 @@ pub(crate) fn pdf_filename(interview_id: &str) -> String {
 }
 
 impl Core {
-    /// Queues the writes a stored report calls for, if the interview came
-    /// from one of our invites. Returns how many were queued.
+    /// Queues the writes an interview's progress calls for, if it came from
+    /// one of our invites: the move on completion once it is completed, the
+    /// rest once its report is stored. Returns how many were queued.
     pub(crate) fn plan_writeback(store: &Store, interview_id: &str) -> Result<usize, String> {
         let plan = store
             .writeback_plan(interview_id)
@@ -66,6 +67,24 @@ impl Core {
         };
         let s = &plan.settings;
         let mut writes = Vec::new();
+        if !plan.reported {
+            // Completed, report not in yet: the move on completion needs no
+            // score, so it goes now (the report's planning finds it queued).
+            if let (true, true, None, Some(to)) = (
+                plan.completed,
+                s.write_move,
+                s.pass_threshold,
+                &s.complete_stage_id,
+            ) {
+                writes.push((
+                    WriteKind::StageMove,
+                    serde_json::json!({ "to_stage_id": to, "reason": "interview completed" }),
+                ));
+            }
+            return store
+                .enqueue_writes(plan.invite_id, &writes, now_unix())
+                .map_err(|e| e.to_string());
+        }
         if s.write_note {
             writes.push((WriteKind::Note, serde_json::json!({})));
         }

@@ -407,3 +407,47 @@ async fn a_stage_change_seen_only_by_a_sync_invites_too_and_skipped_ones_can_be_
     .await;
     core.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_move_on_completion_goes_before_the_report_and_only_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sandbox = common::sandbox(4, 30, 40);
+    sandbox.interview_start_delay = Duration::from_millis(50);
+    sandbox.interview_duration = Duration::from_millis(50);
+    // The report comes long after the interview is completed.
+    sandbox.report_delay = Duration::from_secs(8);
+    sandbox.greenhouse.webhook_retry_delays = vec![];
+    let core = Core::start(common::options(dir.path(), sandbox))
+        .await
+        .expect("core starts");
+    core.run_sync().await.expect("sync succeeds");
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    let s = setup(&core).await;
+    let mut req = link_request(&posting, &s);
+    req.settings.pass_threshold = None;
+    req.settings.pass_stage_id = None;
+    req.settings.complete_stage_id = Some(s.pass.clone());
+    core.save_link(req).await.unwrap();
+
+    core.with_sandbox(|sb| {
+        sb.unwrap()
+            .control()
+            .greenhouse_move_application(s.application_id, s.trigger.parse().unwrap())
+    })
+    .unwrap();
+    within(Duration::from_secs(6), "the move on completion", || async {
+        !writes_for(&core, s.candidate_id).2.is_empty()
+    })
+    .await;
+    let (notes, files, _) = writes_for(&core, s.candidate_id);
+    assert_eq!((notes, files), (0, 0), "the report is not in yet");
+
+    within(Duration::from_secs(30), "note and PDF", || async {
+        let (n, f, _) = writes_for(&core, s.candidate_id);
+        n == 1 && f == 1
+    })
+    .await;
+    let (_, _, moves) = writes_for(&core, s.candidate_id);
+    assert_eq!(moves, vec![s.pass.parse::<u64>().unwrap()], "moved once");
+    core.shutdown().await;
+}

@@ -30,27 +30,36 @@ pub struct WritebackPlan {
     pub invite_id: i64,
     pub settings: LinkSettings,
     pub match_score: Option<f64>,
+    /// The report is stored (else only the interview's events are known).
+    pub reported: bool,
+    /// The interview is completed (or reported).
+    pub completed: bool,
 }
 
 impl Store {
-    /// The invite and link settings a stored report writes back through,
-    /// if the interview came from one of our invites.
+    /// The invite and link settings an interview writes back through, and
+    /// how far it got, if it came from one of our invites.
     pub fn writeback_plan(&self, interview_id: &str) -> Result<Option<WritebackPlan>, StoreError> {
         let conn = self.reader();
-        let row: Option<(i64, String, Option<f64>)> = conn
+        let row: Option<(i64, String, Option<f64>, bool, bool)> = conn
             .query_row(
-                "SELECT v.id, l.settings, r.match_score FROM invites v
-                 JOIN links l ON l.id = v.link_id JOIN reports r ON r.interview_id = v.interview_id
+                "SELECT v.id, l.settings, r.match_score, r.interview_id IS NOT NULL,
+                        r.interview_id IS NOT NULL OR COALESCE(i.stage, 0) >= 2
+                 FROM invites v JOIN links l ON l.id = v.link_id
+                 LEFT JOIN reports r ON r.interview_id = v.interview_id
+                 LEFT JOIN interviews i ON i.interview_id = v.interview_id
                  WHERE v.interview_id = ?1",
                 [interview_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        row.map(|(invite_id, settings, match_score)| {
+        row.map(|(invite_id, settings, match_score, reported, completed)| {
             Ok(WritebackPlan {
                 invite_id,
                 settings: serde_json::from_str(&settings)?,
                 match_score,
+                reported,
+                completed,
             })
         })
         .transpose()
