@@ -451,3 +451,53 @@ async fn the_move_on_completion_goes_before_the_report_and_only_once() {
     assert_eq!(moves, vec![s.pass.parse::<u64>().unwrap()], "moved once");
     core.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_waited_out_as_told_and_nothing_is_written_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+    let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
+    let s = setup(&core).await;
+    core.save_link(link_request(&posting, &s)).await.unwrap();
+    core.with_sandbox(|sb| {
+        sb.unwrap().control().greenhouse_fail_writes(
+            1,
+            WriteFault::RateLimited {
+                retry_after_secs: 3,
+            },
+        )
+    });
+
+    let moved = Instant::now();
+    core.with_sandbox(|sb| {
+        sb.unwrap()
+            .control()
+            .greenhouse_move_application(s.application_id, s.trigger.parse().unwrap())
+    })
+    .unwrap();
+    within(Duration::from_secs(30), "note, PDF and move", || async {
+        let (n, f, m) = writes_for(&core, s.candidate_id);
+        n == 1 && f == 1 && m.len() == 1
+    })
+    .await;
+    // Without the 429 the loop takes well under a second here.
+    assert!(
+        moved.elapsed() >= Duration::from_secs(3),
+        "Retry-After was not waited out: {:?}",
+        moved.elapsed()
+    );
+    let rows = core
+        .list_outbox(OutboxQuery {
+            state: None,
+            link_id: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        rows.iter().all(|r| r.state == OutboxState::Done),
+        "{rows:?}"
+    );
+    let (n, f, m) = writes_for(&core, s.candidate_id);
+    assert_eq!((n, f, m.len()), (1, 1, 1));
+    core.shutdown().await;
+}
