@@ -34,6 +34,9 @@ struct Plan {
     fields: Fields,
     /// OAuth tokens from a browser sign-in.
     tokens: Option<TokenSet>,
+    /// The sign-in's Cancel button, which still counts until the
+    /// connection is saved.
+    cancel: Option<CancelHandle>,
     sync_after: bool,
 }
 
@@ -121,6 +124,7 @@ impl Core {
             sandbox: req.sandbox,
             fields,
             tokens: None,
+            cancel: None,
             sync_after: true,
         })
         .await
@@ -164,41 +168,50 @@ impl Core {
         self.emit(AppEvent::OauthFlow { flow: view.clone() });
         let core = self.clone();
         tokio::spawn(async move {
-            let outcome = match flow.finish(SIGN_IN_TIMEOUT).await {
-                Ok(tokens) => {
+            let mut browser = None;
+            let outcome = match flow.finish_pending(SIGN_IN_TIMEOUT).await {
+                Ok((tokens, reply)) => {
+                    browser = Some(reply);
                     core.establish(Plan {
                         provider: req.provider,
                         kind: req.kind,
                         sandbox: req.sandbox,
                         fields,
                         tokens: Some(tokens),
+                        cancel: Some(entry.cancel.clone()),
                         sync_after: true,
                     })
                     .await
                 }
-                Err(reqlink_oauth::OAuthError::Cancelled { vendor }) => Err(ApiError::new(
-                    ErrorCode::Cancelled,
-                    format!("The {vendor} sign-in was cancelled; nothing was saved."),
-                )),
+                Err(reqlink_oauth::OAuthError::Cancelled { vendor }) => Err(cancelled(vendor)),
                 Err(e) => Err(ApiError::from(AtsError::from(e))),
             };
             let mut view = entry.view.lock().unwrap_or_else(|e| e.into_inner());
-            match outcome {
+            match &outcome {
                 Ok(connection) => {
                     view.status = OAuthFlowStatus::Succeeded;
-                    view.connection_id = Some(connection.id);
+                    view.connection_id = Some(connection.id.clone());
                 }
                 Err(error) if error.code == ErrorCode::Cancelled => {
                     view.status = OAuthFlowStatus::Cancelled;
                 }
                 Err(error) => {
                     view.status = OAuthFlowStatus::Failed;
-                    view.error = Some(error);
+                    view.error = Some(error.clone());
                 }
             }
             let flow = view.clone();
             drop(view);
             core.emit(AppEvent::OauthFlow { flow });
+            // The browser hears last, so whoever reads its page finds the
+            // app already showing the same outcome.
+            if let Some(reply) = browser {
+                match outcome {
+                    Ok(_) => reply.connected(),
+                    Err(error) if error.code == ErrorCode::Cancelled => reply.cancelled(),
+                    Err(error) => reply.failed(&error.message),
+                }
+            }
         });
         Ok(view)
     }
@@ -307,6 +320,7 @@ impl Core {
             sandbox: true,
             fields,
             tokens: None,
+            cancel: None,
             sync_after: false,
         })
         .await
@@ -350,8 +364,13 @@ impl Core {
             sandbox,
             fields,
             tokens,
+            cancel,
             sync_after,
         } = plan;
+        let cancelled_now = || cancel.as_ref().is_some_and(CancelHandle::is_cancelled);
+        if cancelled_now() {
+            return Err(cancelled(provider_name(provider)));
+        }
         let id = &connection_id(provider, sandbox);
         // Tokens renewed during the test call are kept in memory; they go
         // to the secret store only once the connection is saved.
@@ -372,11 +391,24 @@ impl Core {
             pace,
         )
         .map_err(ApiError::from)?;
-        let identity = built.connector.verify().await.map_err(|e| {
+        let verify = built.connector.verify();
+        let identity = match &cancel {
+            Some(cancel) => tokio::select! {
+                r = verify => r,
+                _ = cancel.cancelled() => return Err(cancelled(provider_name(provider))),
+            },
+            None => verify.await,
+        }
+        .map_err(|e| {
             let mut api = ApiError::from(e);
             api.message = format!("{} Nothing was saved.", api.message);
             api
         })?;
+        // Cancel's last chance: a press after this check is too late, and
+        // the saved connection stands.
+        if cancelled_now() {
+            return Err(cancelled(provider_name(provider)));
+        }
         let latest = keep
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -507,6 +539,13 @@ impl Core {
             let _ = store.set_token_expiry(&conn, Some(t.expires_at));
         })
     }
+}
+
+fn cancelled(vendor: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Cancelled,
+        format!("The {vendor} sign-in was cancelled; nothing was saved."),
+    )
 }
 
 /// A persistence callback whose target can change after the token source

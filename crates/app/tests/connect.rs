@@ -82,6 +82,14 @@ async fn wait_for_flow(core: &Core, flow: &OAuthFlowView) -> OAuthFlowView {
     }
 }
 
+async fn flow_now(core: &Core, flow: &OAuthFlowView) -> OAuthFlowView {
+    core.oauth_flow(FlowRequest {
+        flow_id: flow.flow_id.clone(),
+    })
+    .await
+    .unwrap()
+}
+
 async fn wait_for_sync(core: &Core, id: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -132,8 +140,9 @@ async fn lever_signs_in_through_the_browser_and_syncs() {
     let page = answer_consent(&flow.authorize_url, Decision::Approve)
         .await
         .unwrap();
-    assert!(page.contains("Lever"), "{page}");
-    let done = wait_for_flow(&core, &flow).await;
+    assert!(page.contains("Connected to Lever"), "{page}");
+    // The browser said so only once the app had verified and saved it.
+    let done = flow_now(&core, &flow).await;
     assert_eq!(done.status, OAuthFlowStatus::Succeeded, "{:?}", done.error);
     let id = done.connection_id.unwrap();
 
@@ -213,6 +222,41 @@ async fn denied_consent_and_cancel_store_nothing() {
         .filter(|c| c.provider == Provider::Lever)
         .count();
     assert_eq!(lever, 0, "nothing stored after deny and cancel");
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_token_exchange_shows_in_the_browser_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = start(dir.path()).await;
+
+    let mut req = typed(&core, Provider::Lever, AuthKind::OauthCode);
+    req.fields
+        .insert("client_secret".into(), "not-the-lever-secret".into());
+    let flow = core.start_oauth(req).await.unwrap();
+    let page = answer_consent(&flow.authorize_url, Decision::Approve)
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Reqlink could not connect to Lever")
+            && page.contains("client ID and secret"),
+        "{page}"
+    );
+    assert!(!page.contains("Connected"), "{page}");
+    assert!(!page.contains("not-the-lever-secret"), "{page}");
+    let done = flow_now(&core, &flow).await;
+    assert_eq!(done.status, OAuthFlowStatus::Failed);
+
+    let lever = core
+        .list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.provider == Provider::Lever)
+        .count();
+    assert_eq!(lever, 0, "nothing stored after a failed exchange");
+    let secrets = std::fs::read_to_string(dir.path().join("secrets.json")).unwrap_or_default();
+    assert!(!secrets.contains("connection/lever/"), "{secrets}");
     core.shutdown().await;
 }
 

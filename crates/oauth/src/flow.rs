@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::authorize::AuthorizeRequest;
 use crate::error::OAuthError;
-use crate::loopback::{CancelHandle, LoopbackListener};
+use crate::loopback::{BrowserReply, CancelHandle, LoopbackListener};
 use crate::pkce::{random_state, Pkce};
 use crate::token::{TokenClient, TokenEndpoint, TokenSet};
 
@@ -79,15 +79,38 @@ impl DesktopFlow {
     }
 
     /// Waits for the browser to come back (at most `timeout`), then
-    /// exchanges the code.
+    /// exchanges the code; the browser shows "Connected" once the tokens
+    /// are in hand. Callers that test the tokens before calling the
+    /// connection good use [`finish_pending`](Self::finish_pending).
     pub async fn finish(self, timeout: Duration) -> Result<TokenSet, OAuthError> {
+        let (tokens, reply) = self.finish_pending(timeout).await?;
+        reply.connected();
+        Ok(tokens)
+    }
+
+    /// Like [`finish`](Self::finish), but the browser keeps waiting until
+    /// the returned [`BrowserReply`] is answered. A failed exchange is
+    /// shown in the browser before this returns the error.
+    pub async fn finish_pending(
+        self,
+        timeout: Duration,
+    ) -> Result<(TokenSet, BrowserReply), OAuthError> {
         let vendor = self.client.vendor();
-        let code = self
+        let (code, reply) = self
             .listener
             .wait_for_code(vendor, &self.state, timeout, &self.cancel)
             .await?;
-        self.client
+        match self
+            .client
             .exchange_code(code.as_str(), self.pkce.verifier(), &self.redirect_uri)
             .await
+        {
+            Ok(tokens) => Ok((tokens, reply)),
+            Err(e) => {
+                // OAuthError messages never carry credentials.
+                reply.failed(&e.to_string());
+                Err(e)
+            }
+        }
     }
 }

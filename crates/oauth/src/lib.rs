@@ -29,7 +29,9 @@ pub use authorize::AuthorizeRequest;
 pub use browser::{open_browser, BROWSER_ENV};
 pub use error::OAuthError;
 pub use flow::{DesktopFlow, ProviderConfig};
-pub use loopback::{AuthorizationCode, CancelHandle, LoopbackListener, CALLBACK_PATH};
+pub use loopback::{
+    AuthorizationCode, BrowserReply, CancelHandle, LoopbackListener, CALLBACK_PATH,
+};
 pub use pkce::{random_state, Pkce};
 pub use refreshing::{PersistFn, RefreshingTokens, TokenStatus};
 pub use token::{unix_now, ClientAuth, TokenClient, TokenEndpoint, TokenSet};

@@ -50,6 +50,43 @@ impl Page {
         }
     }
 
+    /// The code was redeemed or checked and that failed; `problem` comes
+    /// from the app and already says what to do.
+    pub(crate) fn not_connected(vendor: &str, problem: &str) -> Self {
+        // Long server descriptions would bury the advice at their end.
+        let mut problem: String = problem.trim().chars().take(600).collect();
+        if !problem.ends_with(['.', '!', '?']) {
+            problem.push('.');
+        }
+        Self {
+            status: 200,
+            title: format!("Reqlink could not connect to {vendor}"),
+            message: format!(
+                "You signed in, but the connection did not work: {problem} Return to Reqlink to try again."
+            ),
+            ok: false,
+        }
+    }
+
+    pub(crate) fn cancelled(vendor: &str) -> Self {
+        Self {
+            status: 200,
+            title: format!("The {vendor} sign-in was cancelled"),
+            message: "It was cancelled in Reqlink, so nothing was saved. You can close this tab; choose Connect in Reqlink to start again.".into(),
+            ok: false,
+        }
+    }
+
+    /// The app did not say how the sign-in ended in time (or at all).
+    pub(crate) fn see_app(vendor: &str) -> Self {
+        Self {
+            status: 200,
+            title: "Return to Reqlink to see the result".into(),
+            message: format!("You signed in to {vendor}; Reqlink shows whether the connection works. You can close this tab."),
+            ok: false,
+        }
+    }
+
     pub(crate) fn incomplete() -> Self {
         Self {
             status: 400,
@@ -117,5 +154,12 @@ mod tests {
         let html = Page::failed("Lever", "<script>x</script>").html();
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn app_supplied_problems_are_escaped() {
+        let html = Page::not_connected("Lever", "Lever said <b>403</b> & \"no\"").html();
+        assert!(!html.contains("<b>"));
+        assert!(html.contains("&lt;b&gt;403&lt;/b&gt; &amp; &quot;no&quot;"));
     }
 }

@@ -81,6 +81,55 @@ async fn body_client_auth_and_public_clients_work_too() {
 }
 
 #[tokio::test]
+async fn the_browser_waits_for_the_apps_verdict() {
+    let auth = start(lever_config()).await;
+    let flow = DesktopFlow::start(&auth.provider(ClientAuth::Basic))
+        .await
+        .unwrap();
+    let url = flow.authorize_url().to_string();
+    let browser = tokio::spawn(async move { Browser::new().sign_in(&url, "approve").await });
+
+    // Tokens in hand, but the app has yet to try them.
+    let (_tokens, reply) = flow.finish_pending(WAIT).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!browser.is_finished(), "the browser got a page too early");
+
+    reply.failed("Lever answered HTTP 403 on GET /v1/users/me; sign in as a Lever admin");
+    let landing = browser.await.unwrap();
+    assert_eq!(landing.status, StatusCode::OK);
+    assert!(
+        landing.body.contains("Reqlink could not connect to Lever")
+            && landing.body.contains("sign in as a Lever admin"),
+        "{}",
+        landing.body
+    );
+    assert!(!landing.body.contains("Connected"), "{}", landing.body);
+}
+
+#[tokio::test]
+async fn a_failed_exchange_shows_why_in_the_browser() {
+    let auth = start(lever_config()).await;
+    let mut provider = auth.provider(ClientAuth::Basic);
+    provider.token.client_secret = Some("not-the-right-secret".into());
+    let flow = DesktopFlow::start(&provider).await.unwrap();
+    let url = flow.authorize_url().to_string();
+    let browser = tokio::spawn(async move { Browser::new().sign_in(&url, "approve").await });
+
+    let err = flow.finish(WAIT).await.unwrap_err();
+    assert!(matches!(err, OAuthError::InvalidClient { .. }), "{err:?}");
+    let landing = browser.await.unwrap();
+    assert!(
+        landing.body.contains("Reqlink could not connect to Lever")
+            && landing.body.contains("check the client ID and secret"),
+        "{}",
+        landing.body
+    );
+    assert!(!landing.body.contains("Connected"), "{}", landing.body);
+    assert!(!landing.body.contains("not-the-right-secret"));
+    assert_eq!(auth.server.stats().tokens_issued, 0);
+}
+
+#[tokio::test]
 async fn denying_access_is_a_clear_error() {
     let auth = start(lever_config()).await;
     let flow = DesktopFlow::start(&auth.provider(ClientAuth::Basic))
@@ -159,7 +208,7 @@ async fn a_tampered_verifier_is_refused_by_the_server() {
     .unwrap();
     let redirect_uri = listener.redirect_uri();
     tokio::spawn(async move { Browser::new().sign_in(url.as_str(), "approve").await });
-    let code = listener
+    let (code, _browser) = listener
         .wait_for_code("Lever", &state, WAIT, &CancelHandle::new())
         .await
         .unwrap();
