@@ -492,6 +492,79 @@ async fn check_delivery_fails_when_events_cannot_reach_the_receiver() {
 }
 
 #[tokio::test]
+async fn get_deliveries_from_the_platform_become_a_report() {
+    use reqlink_platform::{CreateWebhook, EventType, HttpMethod, PlatformClient};
+    let dir = tempfile::tempdir().unwrap();
+    let core = start_fast_interviews(dir.path()).await;
+    let (posting, urls) = subscribe(&core).await;
+    let platform = core.with_sandbox(|s| {
+        let s = s.unwrap();
+        PlatformClient::new(&s.platform_base_url(), &s.platform_api_key()).unwrap()
+    });
+    // The same endpoints, subscribed with the documented `get` method
+    // instead: the POST subscriptions are switched off on the platform.
+    let agent = core
+        .list_agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.posting_id == posting)
+        .unwrap();
+    for hook in &agent.webhooks {
+        platform.deactivate_webhook(&hook.webhook_id).await.unwrap();
+    }
+    for (event, name) in [
+        (EventType::InterviewStarted, "interview_started"),
+        (EventType::InterviewCompleted, "interview_completed"),
+        (EventType::ReportAvailable, "report_available"),
+    ] {
+        platform
+            .create_webhook(&CreateWebhook {
+                posting_id: &posting,
+                url: &urls[name],
+                event_type: event,
+                http_method: HttpMethod::Get,
+            })
+            .await
+            .unwrap();
+    }
+
+    let interview_id = core
+        .with_sandbox(|s| {
+            s.unwrap()
+                .control()
+                .run_interview(&posting, "Getty Method", "getty@example.com")
+        })
+        .unwrap();
+    let mut reported = false;
+    for _ in 0..100 {
+        if core.store().interview_stage(&interview_id).unwrap() == Some(3) {
+            reported = true;
+            break;
+        }
+        core.process_inbox().await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(reported, "the report arrived by GET within 10 s");
+    let detail = core
+        .get_report(ReportRequest {
+            interview_id: interview_id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.row.candidate_name.as_deref(), Some("Getty Method"));
+    let rejected = core
+        .list_deliveries(DeliveryQuery {
+            status: Some(DeliveryStatus::Rejected),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(rejected.is_empty(), "{rejected:?}");
+    core.shutdown().await;
+}
+
+#[tokio::test]
 async fn reconcile_recovers_a_report_whose_events_were_missed() {
     let dir = tempfile::tempdir().unwrap();
     let core = start_fast_interviews(dir.path()).await;
