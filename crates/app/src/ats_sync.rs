@@ -425,7 +425,8 @@ impl Core {
         if already {
             return;
         }
-        let detail = format!("{} needs to be reconnected: {reason}", live.name());
+        // The error already names the ATS and says to reconnect.
+        let detail = reason.to_string();
         let (store, id, text) = (self.inner.store.clone(), live.id.clone(), detail.clone());
         let _ = blocking(move || {
             Ok(store.set_connection_state(&id, ConnectionState::NeedsReconnect, Some(&text))?)

@@ -506,3 +506,55 @@ async fn reconnecting_a_browser_sign_in_needs_nothing_typed_again() {
     assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_rotated_workday_refresh_token_is_the_one_used_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(reqlink_oauth::BROWSER_ENV, "true");
+    let mut config = common::sandbox(8, 60, 90);
+    config.workday.rotate_refresh_tokens = true;
+    config.workday.access_token_ttl = Duration::from_secs(1);
+    config.workday.rate_limit = None;
+    let core = Core::start(common::options(dir.path(), config))
+        .await
+        .unwrap();
+    let fields = core.with_sandbox(|s| {
+        let s = s.unwrap();
+        let mut f = BTreeMap::new();
+        f.insert("host".to_string(), s.workday_host());
+        f.insert("tenant".to_string(), s.workday_tenant());
+        f.insert("client_id".to_string(), s.workday_client_id());
+        f.insert("client_secret".to_string(), s.workday_client_secret());
+        f.insert("refresh_token".to_string(), s.workday_refresh_token());
+        f
+    });
+    let conn = core
+        .connect(ConnectRequest {
+            provider: Provider::Workday,
+            kind: AuthKind::RefreshToken,
+            sandbox: false,
+            fields,
+        })
+        .await
+        .unwrap();
+    wait_for_sync(&core, &conn.id).await;
+    // Another renewal: the token typed in is two generations old now.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    core.check_sign_ins().await;
+    let sandbox = core.crash().await.expect("the emulators keep running");
+
+    let mut options = common::options(dir.path(), common::sandbox(8, 60, 90));
+    options.running_sandbox = Some(sandbox);
+    let core = Core::start(options).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    core.check_sign_ins().await;
+    let view = core
+        .list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == conn.id)
+        .unwrap();
+    assert_eq!(view.state, ConnectionState::Connected, "{view:?}");
+    core.shutdown().await;
+}

@@ -50,7 +50,7 @@ impl Auth {
         };
         oc.access_ttl = config.access_token_ttl;
         oc.refresh_ttl = None;
-        oc.rotate_refresh = false;
+        oc.rotate_refresh = config.rotate_refresh_tokens;
         oc.subjects = tenant
             .workers
             .iter()

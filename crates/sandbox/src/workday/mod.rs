@@ -52,6 +52,10 @@ pub struct WorkdayConfig {
     pub rate_limit: Option<RateLimit>,
     /// Lifetime of access tokens from the token endpoint (Workday: 1 h).
     pub access_token_ttl: Duration,
+    /// Issue a new refresh token with every refresh (and treat reuse of an
+    /// old one as theft). Off, as Workday's ISU tokens do not rotate; tests
+    /// turn it on to prove the newest token is always the one kept.
+    pub rotate_refresh_tokens: bool,
 }
 
 impl Default for WorkdayConfig {
@@ -63,6 +67,7 @@ impl Default for WorkdayConfig {
                 window: Duration::from_secs(1),
             }),
             access_token_ttl: Duration::from_secs(3600),
+            rotate_refresh_tokens: false,
         }
     }
 }
