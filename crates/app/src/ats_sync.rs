@@ -386,9 +386,6 @@ impl Core {
         self.start_token_keeper();
     }
 
-    /// Renews OAuth grants even while nothing syncs (background sync off):
-    /// Greenhouse v3 refresh tokens die after 24 hours unused, and every
-    /// renewal saves the newest refresh token.
     /// Renews what is due on every OAuth connection, and marks those whose
     /// sign-in has ended as needing a reconnect.
     pub async fn check_sign_ins(&self) {
@@ -402,10 +399,11 @@ impl Core {
             let Some(tokens) = &live.tokens else { continue };
             match tokens.access_token().await {
                 Ok(_) => {}
-                Err(
-                    e @ (reqlink_ats::AtsError::NeedsReconnect { .. }
-                    | reqlink_ats::AtsError::Unauthorized { .. }),
-                ) => self.sign_in_ended(&live, &e.to_string()).await,
+                // Only a refused grant; a token endpoint that is busy or
+                // down (even with an OAuth error body) is tried again.
+                Err(e @ reqlink_ats::AtsError::NeedsReconnect { .. }) => {
+                    self.sign_in_ended(&live, &e.to_string()).await
+                }
                 // Offline or a server hiccup: the next look retries.
                 Err(e) => tracing::warn!(connection = %live.id, "could not renew the sign-in: {e}"),
             }
@@ -438,6 +436,9 @@ impl Core {
         });
     }
 
+    /// Renews OAuth grants even while nothing syncs (background sync off):
+    /// Greenhouse v3 refresh tokens die after 24 hours unused, and every
+    /// renewal saves the newest refresh token.
     fn start_token_keeper(&self) {
         let core = self.clone();
         let handle = tokio::spawn(async move {

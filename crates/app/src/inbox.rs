@@ -142,10 +142,6 @@ fn process_platform(store: &Store, delivery: &StoredDelivery) -> Result<bool, St
     Ok(report)
 }
 
-/// Downloads that failed for a passing reason are tried this many times in
-/// all, over about half a day, before they are given up.
-const PDF_ATTEMPTS: u32 = 12;
-
 /// Downloads and caches report PDFs not cached yet, so reports open offline.
 /// Returns how many were cached.
 pub async fn cache_pdfs(store: Arc<Store>, dir: PathBuf, http: reqwest::Client) -> usize {
@@ -160,21 +156,29 @@ pub async fn cache_pdfs(store: Arc<Store>, dir: PathBuf, http: reqwest::Client) 
     let mut cached = 0;
     for (interview_id, url, attempts) in missing {
         let result = fetch_pdf(&http, &url, &dir, &interview_id).await;
+        // A host that is down or unreachable would fail the rest the same
+        // way, each after its timeout, while deliveries wait: try the rest
+        // next pass.
+        let stop = matches!(&result, Err(e) if e.passing);
         if result.is_ok() {
             cached += 1;
         }
         let store = store.clone();
         let _ = tokio::task::spawn_blocking(move || match &result {
             Ok(path) => store.set_report_pdf(&interview_id, &path.display().to_string()),
+            // A passing failure is never given up (a long offline spell
+            // must not cost the attachment); the wait grows to 4 h.
             Err(e) => {
-                let retry_at = (e.passing && attempts + 1 < PDF_ATTEMPTS)
-                    .then(|| rfc3339_in(pdf_retry_delay(attempts + 1)));
+                let retry_at = e.passing.then(|| rfc3339_in(pdf_retry_delay(attempts + 1)));
                 store
                     .set_report_pdf_failed(&interview_id, &e.reason, retry_at.as_deref())
                     .map(|_| ())
             }
         })
         .await;
+        if stop {
+            break;
+        }
     }
     cached
 }

@@ -38,6 +38,15 @@ impl Core {
                     self.note_reachability::<(), _>(Err(e.clone())).ok();
                     return Err(e);
                 }
+                // Over the limit or failing: stop without marking, so these
+                // interviews stay first in line for the next pass.
+                Err(
+                    e @ (reqlink_platform::PlatformError::RateLimited { .. }
+                    | reqlink_platform::PlatformError::Server { .. }),
+                ) => {
+                    tracing::warn!("reconcile stopped at {id}: {e}");
+                    break;
+                }
                 other => other,
             };
             {
@@ -123,7 +132,7 @@ fn apply(store: &reqlink_store::Store, data: &Value) -> Applied {
     let at = data["completed_at"]
         .as_f64()
         .or_else(|| data["started_at"].as_f64())
-        .unwrap_or_default();
+        .unwrap_or_else(crate::writeback::now_unix);
     let event = InterviewEvent {
         interview_id: interview_id.to_string(),
         posting_id: posting_id.to_string(),

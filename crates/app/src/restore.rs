@@ -72,7 +72,7 @@ impl Core {
                 Ok::<_, String>((fields, tokens))
             })?
         } else {
-            let mut fields = self.stored_fields(id, params)?;
+            let fields = self.stored_fields(id, params)?;
             let tokens = match kind {
                 AuthKind::OauthCode => {
                     let raw = self
@@ -85,21 +85,6 @@ impl Core {
                         serde_json::from_str::<TokenSet>(raw.expose())
                             .map_err(|_| "the saved sign-in could not be read".to_string())?,
                     )
-                }
-                AuthKind::RefreshToken => {
-                    // A refresh token that came back with a renewal replaces
-                    // the one typed in; the old one may no longer work.
-                    let saved = self
-                        .inner
-                        .secrets
-                        .get(&key::oauth(id))
-                        .map_err(|e| e.to_string())?
-                        .and_then(|raw| serde_json::from_str::<TokenSet>(raw.expose()).ok())
-                        .and_then(|t| t.refresh_token);
-                    if let Some(newest) = saved {
-                        fields.insert("refresh_token".into(), newest);
-                    }
-                    None
                 }
                 _ => None,
             };
@@ -140,6 +125,20 @@ impl Core {
                 .map_err(|e| e.to_string())?;
             if let Some(v) = value {
                 fields.insert(name.to_string(), v.expose().to_string());
+            }
+        }
+        // A refresh token that came back with a renewal replaces the one
+        // typed in (Workday ISU); the old one may no longer work.
+        if fields.contains_key("refresh_token") {
+            let newest = self
+                .inner
+                .secrets
+                .get(&key::oauth(id))
+                .map_err(|e| e.to_string())?
+                .and_then(|raw| serde_json::from_str::<TokenSet>(raw.expose()).ok())
+                .and_then(|t| t.refresh_token);
+            if let Some(newest) = newest {
+                fields.insert("refresh_token".into(), newest);
             }
         }
         Ok(fields)

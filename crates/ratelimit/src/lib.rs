@@ -178,7 +178,7 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
 fn unix_to_instant(unix_secs: u64, now: Instant) -> Option<Instant> {
     let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
     let ahead = Duration::from_secs(unix_secs).checked_sub(since_epoch)?;
-    Some(now + ahead)
+    now.checked_add(ahead)
 }
 
 #[cfg(test)]

@@ -177,11 +177,15 @@ async fn platform_hook(
         // without the body, which was never read in full.
         Err(rejection) => {
             let status = rejection.status();
-            let reason = format!(
-                "refused before reading: {} (limit {} MiB)",
-                rejection.body_text(),
-                MAX_BODY_BYTES / (1024 * 1024)
-            );
+            let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!(
+                    "refused before reading: {} (limit {} MiB)",
+                    rejection.body_text(),
+                    MAX_BODY_BYTES / (1024 * 1024)
+                )
+            } else {
+                format!("refused before reading: {}", rejection.body_text())
+            };
             let (store, et, why) = (shared.store.clone(), event_type.clone(), reason.clone());
             let _ = tokio::task::spawn_blocking(move || {
                 store.record_rejected(&NewRejected {

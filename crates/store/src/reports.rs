@@ -152,7 +152,6 @@ impl Store {
         Ok(ids)
     }
 
-    /// Interview stage (0 invited, 1 started, 2 completed, 3 reported), if known.
     /// Records that reconciliation asked the platform about an interview.
     pub fn mark_reconciled(&self, interview_id: &str) -> Result<(), StoreError> {
         self.writer().execute(
@@ -163,6 +162,7 @@ impl Store {
         Ok(())
     }
 
+    /// Interview stage (0 invited, 1 started, 2 completed, 3 reported), if known.
     pub fn interview_stage(&self, interview_id: &str) -> Result<Option<u8>, StoreError> {
         Ok(self
             .reader()

@@ -104,7 +104,7 @@ describe("Report PDF", () => {
     const mock = backend(false, why);
     const { view, panel } = await openPdfTab(mock);
     expect(within(panel).getByTestId("pdf-missing")).toHaveTextContent(why);
-    expect(within(view).getByTestId("pdf-state")).toHaveTextContent("PDF download failed");
+    expect(within(view).getByTestId("pdf-state")).toHaveTextContent(why);
     expect(mock.callsOf("report_pdf")).toEqual([]);
   });
 

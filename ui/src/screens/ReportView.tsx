@@ -243,7 +243,7 @@ function ReportBody({ report }: { report: ReportDetail }) {
           <dt>PDF</dt>
           <dd className={row.has_pdf ? "pdf-note pdf-note--cached" : "pdf-note"} data-testid="pdf-state">
             <Icon name="file" size={14} />
-            {row.has_pdf ? "PDF cached for offline reading" : row.pdf_problem ? "PDF download failed" : "PDF not downloaded yet"}
+            {row.has_pdf ? "PDF cached for offline reading" : (row.pdf_problem ?? "PDF not downloaded yet")}
           </dd>
         </dl>
         <div className="rv-head__score">
