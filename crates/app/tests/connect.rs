@@ -10,8 +10,8 @@ mod common;
 
 use reqlink_app::Core;
 use reqlink_domain::{
-    AuthKind, ConnectRequest, ConnectionRequest, ConnectionState, ErrorCode, FlowRequest, JobQuery,
-    OAuthFlowStatus, OAuthFlowView, Provider, SyncState,
+    AuthKind, ConnectRequest, ConnectionRequest, ConnectionState, ConnectionView, ErrorCode,
+    FlowRequest, JobQuery, OAuthFlowStatus, OAuthFlowView, Provider, SyncState,
 };
 use reqlink_sandbox::oauth::{answer_consent, Decision};
 
@@ -90,16 +90,30 @@ async fn flow_now(core: &Core, flow: &OAuthFlowView) -> OAuthFlowView {
     .unwrap()
 }
 
+/// The connection `id` as the Integrations screen lists it.
+async fn connection(core: &Core, id: &str) -> ConnectionView {
+    core.list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("connection {id} is listed"))
+}
+
+/// How many Lever connections are stored.
+async fn lever_connections(core: &Core) -> usize {
+    core.list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.provider == Provider::Lever)
+        .count()
+}
+
 async fn wait_for_sync(core: &Core, id: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let c = core
-            .list_connections()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.id == id)
-            .unwrap();
+        let c = connection(core, id).await;
         if c.sync.state != SyncState::Running && c.last_sync_at.is_some() {
             assert_eq!(c.sync.last_error, None);
             return;
@@ -146,13 +160,7 @@ async fn lever_signs_in_through_the_browser_and_syncs() {
     assert_eq!(done.status, OAuthFlowStatus::Succeeded, "{:?}", done.error);
     let id = done.connection_id.unwrap();
 
-    let conn = core
-        .list_connections()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == id)
-        .unwrap();
+    let conn = connection(&core, &id).await;
     assert_eq!(conn.state, ConnectionState::Connected);
     assert_eq!(conn.auth_kind, Some(AuthKind::OauthCode));
     assert!(conn.token_expires_at.is_some());
@@ -214,13 +222,7 @@ async fn denied_consent_and_cancel_store_nothing() {
     let done = wait_for_flow(&core, &flow).await;
     assert_eq!(done.status, OAuthFlowStatus::Cancelled, "{:?}", done.error);
 
-    let lever = core
-        .list_connections()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.provider == Provider::Lever)
-        .count();
+    let lever = lever_connections(&core).await;
     assert_eq!(lever, 0, "nothing stored after deny and cancel");
     core.shutdown().await;
 }
@@ -247,13 +249,7 @@ async fn a_failed_token_exchange_shows_in_the_browser_and_stores_nothing() {
     let done = flow_now(&core, &flow).await;
     assert_eq!(done.status, OAuthFlowStatus::Failed);
 
-    let lever = core
-        .list_connections()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.provider == Provider::Lever)
-        .count();
+    let lever = lever_connections(&core).await;
     assert_eq!(lever, 0, "nothing stored after a failed exchange");
     let secrets = std::fs::read_to_string(dir.path().join("secrets.json")).unwrap_or_default();
     assert!(!secrets.contains("connection/lever/"), "{secrets}");
@@ -339,13 +335,7 @@ async fn workday_isu_and_greenhouse_client_credentials_connect_and_sync() {
         assert_eq!(conn.state, ConnectionState::Connected, "{provider:?}");
         assert_eq!(conn.auth_kind, Some(kind));
         wait_for_sync(&core, &conn.id).await;
-        let synced = core
-            .list_connections()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.id == conn.id)
-            .unwrap();
+        let synced = connection(&core, &conn.id).await;
         assert!(
             synced.counts.jobs > 0 && synced.counts.candidates > 0,
             "{provider:?}: {:?}",
@@ -427,25 +417,16 @@ async fn a_sign_in_revoked_while_idle_shows_needs_reconnect_without_a_sync() {
         .await
         .unwrap();
     wait_for_sync(&core, &conn.id).await;
-    let state = |core: &Core| {
-        let core = core.clone();
-        let id = conn.id.clone();
-        async move {
-            core.list_connections()
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|c| c.id == id)
-                .unwrap()
-        }
-    };
     core.check_sign_ins().await;
-    assert_eq!(state(&core).await.state, ConnectionState::Connected);
+    assert_eq!(
+        connection(&core, &conn.id).await.state,
+        ConnectionState::Connected
+    );
 
     core.with_sandbox(|s| s.unwrap().control().workday_revoke_refresh_token());
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     core.check_sign_ins().await;
-    let view = state(&core).await;
+    let view = connection(&core, &conn.id).await;
     assert_eq!(view.state, ConnectionState::NeedsReconnect, "{view:?}");
     let detail = view.detail.unwrap_or_default();
     assert!(detail.contains("reconnected"), "{detail}");
@@ -548,13 +529,7 @@ async fn a_rotated_workday_refresh_token_is_the_one_used_after_a_restart() {
     let core = Core::start(options).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     core.check_sign_ins().await;
-    let view = core
-        .list_connections()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == conn.id)
-        .unwrap();
+    let view = connection(&core, &conn.id).await;
     assert_eq!(view.state, ConnectionState::Connected, "{view:?}");
     core.shutdown().await;
 }

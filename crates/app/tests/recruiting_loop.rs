@@ -19,10 +19,16 @@ use serde_json::Value;
 const GH: &str = "sandbox-greenhouse";
 
 async fn start(dir: &std::path::Path) -> Core {
+    start_with_report_delay(dir, Duration::from_millis(50)).await
+}
+
+/// A synced core whose emulated interviews take 50 ms each, with their
+/// report `report_delay` after completion.
+async fn start_with_report_delay(dir: &std::path::Path, report_delay: Duration) -> Core {
     let mut sandbox = common::sandbox(4, 30, 40);
     sandbox.interview_start_delay = Duration::from_millis(50);
     sandbox.interview_duration = Duration::from_millis(50);
-    sandbox.report_delay = Duration::from_millis(50);
+    sandbox.report_delay = report_delay;
     sandbox.greenhouse.webhook_retry_delays = vec![];
     let core = Core::start(common::options(dir, sandbox))
         .await
@@ -411,16 +417,8 @@ async fn a_stage_change_seen_only_by_a_sync_invites_too_and_skipped_ones_can_be_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_move_on_completion_goes_before_the_report_and_only_once() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sandbox = common::sandbox(4, 30, 40);
-    sandbox.interview_start_delay = Duration::from_millis(50);
-    sandbox.interview_duration = Duration::from_millis(50);
     // The report comes long after the interview is completed.
-    sandbox.report_delay = Duration::from_secs(8);
-    sandbox.greenhouse.webhook_retry_delays = vec![];
-    let core = Core::start(common::options(dir.path(), sandbox))
-        .await
-        .expect("core starts");
-    core.run_sync().await.expect("sync succeeds");
+    let core = start_with_report_delay(dir.path(), Duration::from_secs(8)).await;
     let posting = core.list_agents().await.unwrap()[0].posting_id.clone();
     let s = setup(&core).await;
     let mut req = link_request(&posting, &s);
